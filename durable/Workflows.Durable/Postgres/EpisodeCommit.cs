@@ -1,0 +1,42 @@
+using Workflows.Durable.History;
+
+namespace Workflows.Durable.Postgres;
+
+/// <summary>Everything one episode writes, committed together in the episode's transaction.</summary>
+internal sealed class EpisodeCommit
+{
+    public List<long> ConsumedMessageIds { get; } = [];
+
+    public List<HistoryEvent> AppendedHistory { get; } = [];
+
+    public List<(int TaskId, string Name, string? Input)> Activities { get; } = [];
+
+    public List<OutgoingMessage> Messages { get; } = [];
+
+    public List<ChildStart> Children { get; } = [];
+
+    public required OrchestrationRuntimeStatus Status { get; init; }
+
+    public string? Output { get; init; }
+
+    public TaskFailureDetails? Failure { get; init; }
+
+    public string? CustomStatus { get; init; }
+
+    /// <summary>Set when the instance restarts as a new execution: its id and input.</summary>
+    public (Guid ExecutionId, string? Input)? NewExecution { get; init; }
+
+    /// <summary>False when the episode only discards stale messages and leaves the instance row as it is.</summary>
+    public bool UpdatesInstance { get; init; } = true;
+
+    /// <summary>The kinds of work this commit creates, to wake the dispatchers that run them.</summary>
+    public WorkKind CreatedWork =>
+        (Activities.Count > 0 ? WorkKind.Activities : WorkKind.None) |
+        (Messages.Count > 0 || Children.Count > 0 || NewExecution is not null ? WorkKind.Orchestrations : WorkKind.None);
+}
+
+/// <summary>A message to an orchestration's inbox.</summary>
+internal sealed record OutgoingMessage(string InstanceId, Guid? ExecutionId, HistoryEvent Event, DateTime? VisibleAt = null, bool IsControl = false);
+
+/// <summary>A sub-orchestration to create, with the failure to report instead if its id is taken by a running instance.</summary>
+internal sealed record ChildStart(string InstanceId, string Name, string? Input, Guid ExecutionId, ExecutionStarted Started, SubOrchestrationInstanceFailed IfTaken);

@@ -1,0 +1,181 @@
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Durable.History;
+using Workflows.Durable.Postgres;
+using Workflows.Durable.Replay;
+
+namespace Workflows.Durable.Worker;
+
+/// <summary>
+/// Turns a claimed instance and its messages into the episode's writes: applies control messages (terminate,
+/// suspend, resume), replays the orchestrator over its history with the new messages, and maps what the code did
+/// to activities, timers, sub-orchestrations and messages.
+/// </summary>
+internal sealed class EpisodeProcessor(DurableTaskRegistry registry, OrchestrationExecutor executor, IServiceProvider services, DataConverter converter)
+{
+    /// <summary>The orchestrators this worker can run.</summary>
+    public IReadOnlyCollection<string> OrchestratorNames => registry.OrchestratorNames;
+
+    /// <summary>Builds the episode's commit, or null when there is nothing to write.</summary>
+    public EpisodeCommit? Process(OrchestrationSession session, List<HistoryEvent> history)
+    {
+        var now = DateTime.UtcNow;
+        var stale = session.Messages.Where(m => m.ExecutionId is { } id && id != session.ExecutionId).ToList();
+        var current = session.Messages.Except(stale).ToList();
+        if (session.Status.IsTerminal())
+        {
+            // Late results, events and timers of a finished instance: nothing will ever receive them.
+            return ConsumeOnly(session, session.Messages);
+        }
+
+        var control = current.Where(m => m.Event is ExecutionTerminated or ExecutionSuspended or ExecutionResumed).ToList();
+        var work = current.Except(control).OrderBy(m => m.Event is ExecutionStarted ? 0 : 1).ThenBy(m => m.Id).ToList();
+        var started = (ExecutionStarted?)history.FirstOrDefault(e => e is ExecutionStarted) ?? work.Select(m => m.Event).OfType<ExecutionStarted>().FirstOrDefault();
+
+        if (control.FirstOrDefault(m => m.Event is ExecutionTerminated) is { Event: ExecutionTerminated terminated })
+        {
+            return Terminate(session, started, terminated, now);
+        }
+
+        var suspended = session.Status == OrchestrationRuntimeStatus.Suspended;
+        var controlEvents = new List<HistoryEvent>();
+        foreach (var message in control)
+        {
+            suspended = message.Event is ExecutionSuspended;
+            controlEvents.Add(message.Event);
+        }
+
+        if (suspended)
+        {
+            // Work messages stay in the inbox until the instance is resumed.
+            var commit = new EpisodeCommit { Status = OrchestrationRuntimeStatus.Suspended, CustomStatus = session.CustomStatus };
+            commit.ConsumedMessageIds.AddRange(stale.Concat(control).Select(m => m.Id));
+            commit.AppendedHistory.AddRange(controlEvents);
+            return commit;
+        }
+
+        if (work.Count == 0)
+        {
+            if (controlEvents.Count == 0)
+            {
+                return stale.Count == 0 ? null : ConsumeOnly(session, stale);
+            }
+
+            var resumed = new EpisodeCommit { Status = OrchestrationRuntimeStatus.Running, CustomStatus = session.CustomStatus };
+            resumed.ConsumedMessageIds.AddRange(stale.Concat(control).Select(m => m.Id));
+            resumed.AppendedHistory.AddRange(controlEvents);
+            return resumed;
+        }
+
+        if (started is null)
+        {
+            throw new InvalidOperationException($"Instance '{session.InstanceId}' has messages but was never started.");
+        }
+
+        var result = Replay(session, history, started, work, now);
+        return ToCommit(session, started, result, controlEvents, session.Messages.Select(m => m.Id));
+    }
+
+    private EpisodeResult Replay(OrchestrationSession session, List<HistoryEvent> history, ExecutionStarted started, List<InboxMessage> work, DateTime now)
+    {
+        var newEvents = new List<HistoryEvent>(work.Count + 1) { new OrchestratorStarted { Timestamp = now } };
+        newEvents.AddRange(work.Select(m => m.Event));
+        if (!registry.TryGetOrchestrator(started.Name, out var registration))
+        {
+            var failure = new TaskFailureDetails(typeof(InvalidOperationException).FullName!, $"No orchestrator named '{started.Name}' is registered in this worker.", null);
+            return new EpisodeResult([.. newEvents, new ExecutionCompleted(OrchestrationRuntimeStatus.Failed, null, failure) { Timestamp = now }],
+                [], OrchestrationRuntimeStatus.Failed, null, failure, session.CustomStatus, []);
+        }
+
+        using var scope = services.CreateScope();
+        var orchestrator = (ITaskOrchestrator)registration.Create(scope.ServiceProvider);
+        return executor.Execute(session.InstanceId, orchestrator, registration.InputType, history, newEvents, session.CustomStatus);
+    }
+
+    private EpisodeCommit ToCommit(OrchestrationSession session, ExecutionStarted started, EpisodeResult result, List<HistoryEvent> controlEvents, IEnumerable<long> consumed)
+    {
+        var commit = result.Status == OrchestrationRuntimeStatus.ContinuedAsNew
+            ? new EpisodeCommit { Status = OrchestrationRuntimeStatus.Running, CustomStatus = result.CustomStatus, NewExecution = (Guid.NewGuid(), result.Output) }
+            : new EpisodeCommit { Status = result.Status, Output = result.Output, Failure = result.Failure, CustomStatus = result.CustomStatus };
+        commit.ConsumedMessageIds.AddRange(consumed);
+        commit.AppendedHistory.AddRange(controlEvents);
+        commit.AppendedHistory.AddRange(result.NewHistory);
+
+        var childIds = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var action in result.Actions)
+        {
+            switch (action)
+            {
+                case ScheduleTaskAction task:
+                    commit.Activities.Add((task.TaskId, task.Name, task.Input));
+                    break;
+                case CreateTimerAction timer:
+                    commit.Messages.Add(new OutgoingMessage(session.InstanceId, session.ExecutionId, new TimerFired(timer.TaskId, timer.FireAt) { Timestamp = timer.FireAt }, timer.FireAt));
+                    break;
+                case CreateSubOrchestrationAction child:
+                    var taken = new SubOrchestrationInstanceFailed(child.TaskId, new TaskFailureDetails(
+                        typeof(OrchestrationAlreadyExistsException).FullName!,
+                        $"Cannot start sub-orchestration '{child.Name}': instance id '{child.InstanceId}' belongs to an orchestration that has not finished.", null))
+                    { Timestamp = DateTime.UtcNow };
+                    if (!childIds.Add(child.InstanceId))
+                    {
+                        commit.Messages.Add(new OutgoingMessage(session.InstanceId, session.ExecutionId, taken));
+                        break;
+                    }
+
+                    var childStarted = new ExecutionStarted(child.Name, child.Input, new ParentOrchestrationInstance(started.Name, session.InstanceId), child.TaskId, session.ExecutionId)
+                    { Timestamp = DateTime.UtcNow };
+                    commit.Children.Add(new ChildStart(child.InstanceId, child.Name, child.Input, Guid.NewGuid(), childStarted, taken));
+                    break;
+            }
+        }
+
+        if (commit.NewExecution is { } next)
+        {
+            var restarted = new ExecutionStarted(started.Name, next.Input, started.Parent, started.ParentTaskId, started.ParentExecutionId) { Timestamp = DateTime.UtcNow };
+            commit.Messages.Add(new OutgoingMessage(session.InstanceId, next.ExecutionId, restarted));
+            commit.Messages.AddRange(result.CarriedEvents.Select(e => new OutgoingMessage(session.InstanceId, null, e)));
+        }
+        else if (result.Status.IsTerminal())
+        {
+            NotifyParent(commit, started, result.Status == OrchestrationRuntimeStatus.Completed ? null : result.Failure, result.Output);
+        }
+
+        return commit;
+    }
+
+    private EpisodeCommit Terminate(OrchestrationSession session, ExecutionStarted? started, ExecutionTerminated terminated, DateTime now)
+    {
+        var output = converter.Serialize(terminated.Reason);
+        var commit = new EpisodeCommit { Status = OrchestrationRuntimeStatus.Terminated, Output = output, CustomStatus = session.CustomStatus };
+        commit.ConsumedMessageIds.AddRange(session.Messages.Select(m => m.Id));
+        commit.AppendedHistory.Add(new OrchestratorStarted { Timestamp = now });
+        commit.AppendedHistory.Add(terminated);
+        commit.AppendedHistory.Add(new ExecutionCompleted(OrchestrationRuntimeStatus.Terminated, output, null) { Timestamp = now });
+        if (started is not null)
+        {
+            NotifyParent(commit, started, new TaskFailureDetails("Workflows.Durable.OrchestrationTerminated", $"The sub-orchestration was terminated: {terminated.Reason}", null), null);
+        }
+
+        return commit;
+    }
+
+    private static void NotifyParent(EpisodeCommit commit, ExecutionStarted started, TaskFailureDetails? failure, string? output)
+    {
+        if (started.Parent is not { } parent)
+        {
+            return;
+        }
+
+        HistoryEvent outcome = failure is null
+            ? new SubOrchestrationInstanceCompleted(started.ParentTaskId, output) { Timestamp = DateTime.UtcNow }
+            : new SubOrchestrationInstanceFailed(started.ParentTaskId, failure) { Timestamp = DateTime.UtcNow };
+        commit.Messages.Add(new OutgoingMessage(parent.InstanceId, started.ParentExecutionId, outcome));
+    }
+
+    private static EpisodeCommit ConsumeOnly(OrchestrationSession session, IEnumerable<InboxMessage> messages)
+    {
+        var commit = new EpisodeCommit { Status = session.Status, CustomStatus = session.CustomStatus, UpdatesInstance = false };
+        commit.ConsumedMessageIds.AddRange(messages.Select(m => m.Id));
+        return commit;
+    }
+}
