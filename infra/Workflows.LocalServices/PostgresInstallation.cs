@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
 using System.Text.Json;
 
 namespace Workflows.LocalServices;
@@ -94,9 +95,9 @@ internal sealed record PostgresInstallation(string Directory, string Version)
             }
         }
 
-        // A hand-built tree: the binary's size and timestamp tell builds apart well enough for a cache key.
-        var postgres = new FileInfo(Path.Combine(directory, "bin", "postgres"));
-        return $"custom-{postgres.Length:x}-{postgres.LastWriteTimeUtc.Ticks:x}";
+        // A hand-built tree: the server binary's content identifies the build.
+        using var postgres = File.OpenRead(Path.Combine(directory, "bin", "postgres"));
+        return $"custom-{Convert.ToHexStringLower(SHA256.HashData(postgres))[..16]}";
     }
 
     private static string? FindRepositoryRoot(IEnumerable<string> starts)

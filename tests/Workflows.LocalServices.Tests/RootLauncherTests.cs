@@ -57,23 +57,25 @@ public sealed class RootLauncherTests
         using var temp = new TempDirectory();
         var original = PostgresInstallation.Locate(null);
 
-        // A copy of the install inside a 0700 directory stands in for a CI clone under `mktemp -d`.
+        // A copy of the package inside a 0700 directory stands in for a CI clone under `mktemp -d`. Its
+        // package.json comes along, so the staged copy is the one keyed by the package version.
         var privateParent = temp.Combine("private");
         Directory.CreateDirectory(privateParent);
         File.SetUnixFileMode(privateParent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var privateInstall = Path.Combine(privateParent, "native");
-        using (var copy = Process.Start("cp", ["-a", original.Directory, privateInstall]))
+        var privatePackage = Path.Combine(privateParent, "package");
+        using (var copy = Process.Start("cp", ["-a", Path.GetDirectoryName(original.Directory)!, privatePackage]))
         {
             await copy.WaitForExitAsync(Token);
             Assert.Equal(0, copy.ExitCode);
         }
 
+        var privateInstall = Path.Combine(privatePackage, "native");
         await using var server = await EmbeddedPostgres.StartAsync(
             new EmbeddedPostgresOptions { DataDirectory = temp.Combine("pg"), InstallDirectory = privateInstall },
             new TestLogger(),
             Token);
         Assert.NotEqual(privateInstall, server.InstallDirectory);
-        Assert.StartsWith(Path.Combine(Path.GetTempPath(), "workflows-embedded-postgres"), server.InstallDirectory, StringComparison.Ordinal);
+        Assert.Equal(Path.Combine(Path.GetTempPath(), "workflows-embedded-postgres", original.Version), server.InstallDirectory);
         Assert.Equal(1, await Sql.ScalarAsync<int>(server.ConnectionString, "SELECT 1"));
     }
 
