@@ -26,6 +26,9 @@ internal static partial class Logs
     [LoggerMessage(13, LogLevel.Warning, "Orchestration {InstanceId} failed: {Failure}")]
     public static partial void OrchestrationFailed(ILogger logger, string instanceId, string failure);
 
+    [LoggerMessage(14, LogLevel.Error, "Orchestrator code of {InstanceId} resumed on another thread after its episode ended (Task.Run, CancellationTokenSource.CancelAsync, ConfigureAwait(false) or direct I/O in orchestrator code). That work is lost; move it into an activity or use CancellationTokenSource.Cancel()")]
+    public static partial void ContinuationAfterEpisode(ILogger logger, string instanceId);
+
     [LoggerMessage(20, LogLevel.Warning, "Activity {Name} (task #{TaskId} of {InstanceId}) failed")]
     public static partial void ActivityFailed(ILogger logger, string name, int taskId, string instanceId, Exception exception);
 

@@ -29,7 +29,11 @@ public abstract record HistoryEvent
 }
 
 /// <summary>The execution began with this input.</summary>
-public sealed record ExecutionStarted(string Name, string? Input, ParentOrchestrationInstance? Parent = null, int ParentTaskId = -1, Guid? ParentExecutionId = null) : HistoryEvent;
+public sealed record ExecutionStarted(string Name, string? Input, ParentOrchestrationInstance? Parent = null, int ParentTaskId = -1, Guid? ParentExecutionId = null) : HistoryEvent
+{
+    /// <summary>Events carried over by ContinueAsNew, in arrival order: delivered before anything newer.</summary>
+    public IReadOnlyList<EventRaised>? CarriedEvents { get; init; }
+}
 
 /// <summary>An episode began; its timestamp is the orchestration's current time during that episode.</summary>
 public sealed record OrchestratorStarted : HistoryEvent;

@@ -9,6 +9,8 @@ namespace Workflows.Durable.Replay;
 /// </summary>
 internal sealed class OrchestrationExecutor(DurableTaskRegistry registry, DataConverter converter, ILoggerFactory loggerFactory)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger("Workflows.Durable.Replay");
+
     public EpisodeResult Execute(
         string instanceId,
         ITaskOrchestrator orchestrator,
@@ -19,7 +21,7 @@ internal sealed class OrchestrationExecutor(DurableTaskRegistry registry, DataCo
     {
         var context = new ReplayOrchestrationContext(instanceId, registry, converter, loggerFactory);
         var accepted = new List<HistoryEvent>(newEvents.Count + 4);
-        var scheduler = new ReplaySynchronizationContext();
+        var scheduler = new ReplaySynchronizationContext(() => Logs.ContinuationAfterEpisode(_logger, instanceId));
         var callerContext = SynchronizationContext.Current;
         SynchronizationContext.SetSynchronizationContext(scheduler);
         try
@@ -36,8 +38,13 @@ internal sealed class OrchestrationExecutor(DurableTaskRegistry registry, DataCo
             {
                 if (context.OrchestratorTask?.IsCompleted == true)
                 {
-                    // The code already returned: later messages have no one to receive them.
-                    break;
+                    // The code already returned: only ContinueAsNew can still use what arrives, by carrying events over.
+                    if (historyEvent is EventRaised late)
+                    {
+                        context.Buffer(late);
+                    }
+
+                    continue;
                 }
 
                 if (context.Apply(historyEvent, orchestrator, inputType))
@@ -54,6 +61,7 @@ internal sealed class OrchestrationExecutor(DurableTaskRegistry registry, DataCo
         }
         finally
         {
+            scheduler.Close();
             SynchronizationContext.SetSynchronizationContext(callerContext);
         }
 

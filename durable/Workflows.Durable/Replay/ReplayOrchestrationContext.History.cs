@@ -31,6 +31,11 @@ internal sealed partial class ReplayOrchestrationContext
             case ExecutionStarted started:
                 _name = started.Name;
                 _parent = started.Parent;
+                foreach (var carried in started.CarriedEvents ?? [])
+                {
+                    Buffer(carried);
+                }
+
                 StartOrchestrator(started, orchestrator, inputType);
                 return true;
             case TaskScheduled scheduled:
@@ -120,6 +125,12 @@ internal sealed partial class ReplayOrchestrationContext
             return;
         }
 
+        Buffer(raised);
+    }
+
+    /// <summary>Keeps an event for a later wait (or for ContinueAsNew to carry over).</summary>
+    public void Buffer(EventRaised raised)
+    {
         if (!_bufferedEvents.TryGetValue(raised.Name, out var buffered))
         {
             _bufferedEvents[raised.Name] = buffered = new();

@@ -131,9 +131,12 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
 
         if (commit.NewExecution is { } next)
         {
-            var restarted = new ExecutionStarted(started.Name, next.Input, started.Parent, started.ParentTaskId, started.ParentExecutionId) { Timestamp = DateTime.UtcNow };
+            var restarted = new ExecutionStarted(started.Name, next.Input, started.Parent, started.ParentTaskId, started.ParentExecutionId)
+            {
+                Timestamp = DateTime.UtcNow,
+                CarriedEvents = result.CarriedEvents.Count == 0 ? null : result.CarriedEvents,
+            };
             commit.Messages.Add(new OutgoingMessage(session.InstanceId, next.ExecutionId, restarted));
-            commit.Messages.AddRange(result.CarriedEvents.Select(e => new OutgoingMessage(session.InstanceId, null, e)));
         }
         else if (result.Status.IsTerminal())
         {
