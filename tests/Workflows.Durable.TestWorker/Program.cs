@@ -5,11 +5,11 @@ using Npgsql;
 using Workflows.Durable;
 using Workflows.Durable.TestWorker;
 
-// Usage: Workflows.Durable.TestWorker <connection string> <hub name> [activity lease seconds]
+// Usage: Workflows.Durable.TestWorker <connection string> <hub name> [lease seconds] [stall]
 // Runs a durable worker with the shared test orchestrations until killed or stdin closes.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: Workflows.Durable.TestWorker <connection string> <hub name> [activity lease seconds]");
+    Console.Error.WriteLine("usage: Workflows.Durable.TestWorker <connection string> <hub name> [lease seconds] [stall]");
     return 2;
 }
 
@@ -20,7 +20,8 @@ var log = new ActivityLog(logSource, ActivityLog.TableFor(hubName));
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-builder.Services.AddDurableTask(registry => registry.AddShared(log)).AddDurableTaskWorker();
+var stall = args.Length > 3 && args[3] == "stall";
+builder.Services.AddDurableTask(registry => registry.AddShared(log, stall)).AddDurableTaskWorker();
 builder.Services.Configure<DurableTaskOptions>(options =>
 {
     options.HubName = hubName;
