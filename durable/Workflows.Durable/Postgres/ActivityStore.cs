@@ -16,7 +16,6 @@ internal sealed class ActivityStore
     private readonly string _renewSql;
     private readonly string _abandonSql;
     private readonly string _completeSql;
-    private readonly string _nextLeaseExpirySql;
 
     public ActivityStore(NpgsqlDataSource dataSource, TaskHubSchema schema)
     {
@@ -52,7 +51,6 @@ internal sealed class ActivityStore
                 SELECT instance_id, execution_id, event_type, event FROM removed)
             SELECT id FROM removed
             """);
-        _nextLeaseExpirySql = schema.Sql("SELECT EXTRACT(EPOCH FROM min(lock_expires_at) - clock_timestamp())::float8 FROM {schema}.activities WHERE lock_expires_at > now()");
     }
 
     public async Task<List<ActivityWorkItem>> ClaimAsync(string workerId, string[] names, int count, TimeSpan lease, CancellationToken cancellationToken)
@@ -122,13 +120,5 @@ internal sealed class ActivityStore
         }
 
         return accepted;
-    }
-
-    /// <summary>Time until the next lease held by anyone expires, or null when no task is leased.</summary>
-    public async Task<TimeSpan?> GetNextLeaseExpiryAsync(CancellationToken cancellationToken)
-    {
-        using var command = _dataSource.CreateCommand(_nextLeaseExpirySql);
-        var seconds = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-        return seconds is double value ? TimeSpan.FromSeconds(Math.Max(0, value)) : null;
     }
 }

@@ -29,9 +29,9 @@ internal sealed class EpisodeCommit
     /// <summary>False when the episode only discards stale messages and leaves the instance row as it is.</summary>
     public bool UpdatesInstance { get; init; } = true;
 
-    /// <summary>The kinds of work this commit creates, to wake the dispatchers that run them.</summary>
-    public WorkKind CreatedWork =>
-        (Activities.Count > 0 ? WorkKind.Activities : WorkKind.None) |
+    /// <summary>The kinds of work this commit creates for other workers, when <paramref name="leasedLocally"/> activities run here.</summary>
+    public WorkKind CreatedWork(int leasedLocally) =>
+        (Activities.Count > leasedLocally ? WorkKind.Activities : WorkKind.None) |
         (Messages.Count > 0 || Children.Count > 0 || NewExecution is not null ? WorkKind.Orchestrations : WorkKind.None);
 }
 

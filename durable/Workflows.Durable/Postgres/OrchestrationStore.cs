@@ -30,14 +30,15 @@ internal sealed class OrchestrationStore
         _schema = schema;
         // Statement 1 of a claim: lock one instance that has a visible message. Its messages are read by a second
         // statement, whose fresh snapshot sees every commit up to the lock (a single statement could return messages
-        // that the previous holder of the lock has just consumed).
+        // that the previous holder of the lock has just consumed). The plan must stay "walk the inbox index, look up
+        // each instance by key": any filter on instances columns beyond the key lets the planner scan all instances,
+        // finished ones included. So every worker of a hub runs all its orchestrators, as in Durable Functions.
         _claimSql = schema.Sql("""
             SELECT i.instance_id, i.execution_id, i.name, i.runtime_status, i.custom_status, i.history_length
             FROM {schema}.inbox m
             JOIN {schema}.instances i ON i.instance_id = m.instance_id
             WHERE m.visible_at <= now()
               AND (i.runtime_status <> 'Suspended' OR m.is_control)
-              AND lower(i.name) = ANY(@names)
             ORDER BY m.visible_at, m.id
             LIMIT 1
             FOR UPDATE OF i SKIP LOCKED
@@ -59,10 +60,15 @@ internal sealed class OrchestrationStore
             SELECT @instance_id, @first + e.ordinality - 1, e.event_type, e.event
             FROM unnest(@types::text[], @events::text[]) WITH ORDINALITY AS e(event_type, event, ordinality)
             """);
+        // The first @leased tasks are leased to the committing worker at once, which runs them without a claim.
         _enqueueActivitiesSql = schema.Sql("""
-            INSERT INTO {schema}.activities (instance_id, execution_id, task_id, name, input)
-            SELECT @instance_id, @execution_id, a.task_id, a.name, a.input
-            FROM unnest(@task_ids::int[], @names::text[], @inputs::text[]) AS a(task_id, name, input)
+            INSERT INTO {schema}.activities (instance_id, execution_id, task_id, name, input, locked_by, lock_expires_at, dequeue_count)
+            SELECT @instance_id, @execution_id, a.task_id, a.name, a.input,
+                   CASE WHEN a.n <= @leased THEN @worker END,
+                   CASE WHEN a.n <= @leased THEN now() + @lease END,
+                   CASE WHEN a.n <= @leased THEN 1 ELSE 0 END
+            FROM unnest(@task_ids::int[], @names::text[], @inputs::text[]) WITH ORDINALITY AS a(task_id, name, input, n)
+            RETURNING id AS leased_activity_id, task_id, locked_by IS NOT NULL AS leased
             """);
         _sendMessagesSql = schema.Sql("""
             INSERT INTO {schema}.inbox (instance_id, execution_id, event_type, event, visible_at, is_control)
@@ -125,7 +131,7 @@ internal sealed class OrchestrationStore
     /// Claims the next instance with visible messages and reads them, or returns null when there is none.
     /// The returned session holds the instance until committed or disposed.
     /// </summary>
-    public async Task<OrchestrationSession?> TryClaimAsync(string[] names, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<OrchestrationSession?> TryClaimAsync(TimeSpan lease, CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         NpgsqlTransaction? transaction = null;
@@ -138,7 +144,7 @@ internal sealed class OrchestrationStore
                 // The lease: the server ends this transaction if the worker stops talking to it for this long.
                 batch.BatchCommands.Add(Command("SELECT set_config('idle_in_transaction_session_timeout', @timeout, true)",
                     ("timeout", $"{(long)lease.TotalMilliseconds}ms")));
-                batch.BatchCommands.Add(Command(_claimSql, ("names", names)));
+                batch.BatchCommands.Add(Command(_claimSql));
                 using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
                 if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -211,8 +217,12 @@ internal sealed class OrchestrationStore
         return seconds is double value ? TimeSpan.FromSeconds(Math.Max(0, value)) : null;
     }
 
-    /// <summary>Writes the episode and commits, releasing the instance.</summary>
-    public async Task CommitAsync(OrchestrationSession session, EpisodeCommit commit, string? workNotification, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the episode and commits, releasing the instance. Returns the activity tasks leased to
+    /// <paramref name="lease"/>'s worker in the same commit (the first <c>Count</c> of the episode's activities).
+    /// </summary>
+    public async Task<List<ActivityWorkItem>> CommitAsync(
+        OrchestrationSession session, EpisodeCommit commit, string? workNotification, (string WorkerId, int Count, TimeSpan Duration) lease, CancellationToken cancellationToken)
     {
         using var batch = new NpgsqlBatch(session.Connection, session.Transaction);
         var commands = batch.BatchCommands;
@@ -256,6 +266,7 @@ internal sealed class OrchestrationStore
         if (commit.Activities.Count > 0)
         {
             commands.Add(Command(_enqueueActivitiesSql, id, ("execution_id", session.ExecutionId),
+                ("leased", lease.Count), ("worker", lease.WorkerId), ("lease", lease.Duration),
                 ("task_ids", commit.Activities.Select(a => a.TaskId).ToArray()),
                 ("names", commit.Activities.Select(a => a.Name).ToArray()),
                 ("inputs", commit.Activities.Select(a => a.Input).ToArray())));
@@ -282,8 +293,29 @@ internal sealed class OrchestrationStore
             commands.Add(Command("SELECT pg_notify(@channel, @payload)", ("channel", _schema.WorkChannel), ("payload", workNotification)));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var leased = new List<ActivityWorkItem>();
+        using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            do
+            {
+                if (reader.FieldCount == 3 && reader.GetName(0) == "leased_activity_id")
+                {
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        if (reader.GetBoolean(2))
+                        {
+                            var taskId = reader.GetInt32(1);
+                            var task = commit.Activities.First(a => a.TaskId == taskId);
+                            leased.Add(new ActivityWorkItem(reader.GetInt64(0), session.InstanceId, session.ExecutionId, taskId, task.Name, task.Input, 1));
+                        }
+                    }
+                }
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+        }
+
         await session.Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return leased;
     }
 
     /// <summary>An insert of inbox messages; shared with the client and activity stores.</summary>

@@ -16,14 +16,14 @@ internal sealed class ActivityDispatcher(PostgresTaskHub hub, DurableTaskRegistr
 {
     private readonly ConcurrentDictionary<long, RunningActivity> _running = new();
     private readonly Channel<(RunningActivity Activity, HistoryEvent Result)> _results = Channel.CreateUnbounded<(RunningActivity, HistoryEvent)>(new() { SingleReader = true });
-    private SemaphoreSlim? _slots;
+    private readonly SemaphoreSlim _slots = new(hub.Options.MaxConcurrentActivityFunctions);
+    private CancellationToken _stopping = CancellationToken.None;
 
     private string WorkerId => hub.Notifications.WorkerId;
 
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var options = hub.Options;
-        _slots = new SemaphoreSlim(options.MaxConcurrentActivityFunctions);
+        _stopping = stoppingToken;
         using var shutdown = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var writer = Task.Run(() => WriteResultsAsync(CancellationToken.None), CancellationToken.None);
         var renewer = Task.Run(() => RenewLeasesAsync(shutdown.Token), CancellationToken.None);
@@ -86,32 +86,52 @@ internal sealed class ActivityDispatcher(PostgresTaskHub hub, DurableTaskRegistr
             }
 
             backoff.Reset();
-            foreach (var item in items)
-            {
-                var activity = new RunningActivity(item, CancellationTokenSource.CreateLinkedTokenSource(stoppingToken));
-                _running[item.Id] = activity;
-                _ = Task.Run(() => ExecuteAsync(activity), CancellationToken.None);
-            }
+            Start(items);
+        }
+    }
+
+    /// <summary>Takes up to <paramref name="count"/> free slots without waiting, for tasks an episode leases to this worker.</summary>
+    public int TryReserve(int count)
+    {
+        var reserved = 0;
+        while (reserved < count && !_stopping.IsCancellationRequested && _slots.Wait(0, CancellationToken.None))
+        {
+            reserved++;
+        }
+
+        return reserved;
+    }
+
+    /// <summary>Gives back reserved slots that were not used.</summary>
+    public void Unreserve(int count)
+    {
+        if (count > 0)
+        {
+            _slots.Release(count);
+        }
+    }
+
+    /// <summary>Runs tasks leased to this worker by an episode's commit, in the slots reserved for them.</summary>
+    public void RunLeased(List<ActivityWorkItem> items, int reserved)
+    {
+        Unreserve(reserved - items.Count);
+        Start(items);
+    }
+
+    private void Start(List<ActivityWorkItem> items)
+    {
+        foreach (var item in items)
+        {
+            var activity = new RunningActivity(item, CancellationTokenSource.CreateLinkedTokenSource(_stopping));
+            _running[item.Id] = activity;
+            _ = Task.Run(() => ExecuteAsync(activity), CancellationToken.None);
         }
     }
 
     private async Task WaitForWorkAsync(PollingBackoff backoff, CancellationToken stoppingToken)
     {
-        var wait = backoff.Next();
-        try
-        {
-            // A dead worker's lease expiring is work too, though nobody announces it.
-            if (await hub.Activities.GetNextLeaseExpiryAsync(stoppingToken).ConfigureAwait(false) is { } expiry && expiry < wait)
-            {
-                wait = expiry + TimeSpan.FromMilliseconds(5);
-            }
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            Logs.DispatcherError(logger, "activity", ex);
-        }
-
-        if (await hub.Notifications.ActivityWork.WaitAsync(wait, stoppingToken).ConfigureAwait(false))
+        // Nobody announces a dead worker's lease expiring: the poll finds such tasks within the polling interval.
+        if (await hub.Notifications.ActivityWork.WaitAsync(backoff.Next(), stoppingToken).ConfigureAwait(false))
         {
             backoff.Reset();
         }
@@ -255,7 +275,7 @@ internal sealed class ActivityDispatcher(PostgresTaskHub hub, DurableTaskRegistr
         if (_running.TryRemove(activity.Item.Id, out _))
         {
             activity.Cancellation.Dispose();
-            _slots?.Release();
+            _slots.Release();
         }
     }
 

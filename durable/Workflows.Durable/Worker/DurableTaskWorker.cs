@@ -27,8 +27,8 @@ internal sealed class DurableTaskWorker(
         hub.Notifications.EnsureStarted();
 
         var executor = new OrchestrationExecutor(registry, converter, loggerFactory);
-        var orchestrations = new OrchestrationDispatcher(hub, new EpisodeProcessor(registry, executor, services, converter), _logger);
         var activities = new ActivityDispatcher(hub, registry, services, converter, _logger);
+        var orchestrations = new OrchestrationDispatcher(hub, new EpisodeProcessor(registry, executor, services, converter), activities, _logger);
         Logs.WorkerStarted(_logger, hub.Notifications.WorkerId, hub.Schema.HubName, hub.Options.MaxConcurrentOrchestratorFunctions, hub.Options.MaxConcurrentActivityFunctions);
         await Task.WhenAll(
             Task.Run(() => orchestrations.RunAsync(stoppingToken), CancellationToken.None),

@@ -12,9 +12,6 @@ namespace Workflows.Durable.Worker;
 /// </summary>
 internal sealed class EpisodeProcessor(DurableTaskRegistry registry, OrchestrationExecutor executor, IServiceProvider services, DataConverter converter)
 {
-    /// <summary>The orchestrators this worker can run.</summary>
-    public IReadOnlyCollection<string> OrchestratorNames => registry.OrchestratorNames;
-
     /// <summary>Builds the episode's commit, or null when there is nothing to write.</summary>
     public EpisodeCommit? Process(OrchestrationSession session, List<HistoryEvent> history)
     {

@@ -6,74 +6,52 @@ using Workflows.Durable.Postgres;
 namespace Workflows.Durable.Worker;
 
 /// <summary>
-/// Claims instances with pending messages and runs their episodes, up to the configured concurrency. Claims are
-/// made one at a time by this loop; episodes run in parallel, each in its own transaction.
+/// Claims instances with pending messages and runs their episodes. Each of the configured number of slots claims
+/// and runs episodes in its own loop, each episode in its own transaction; a slot that finds work wakes another, so
+/// all slots work under load while idle slots wait for a notification, a timer's due time, or the next poll.
 /// </summary>
-internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProcessor processor, ILogger logger)
+internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProcessor processor, ActivityDispatcher activities, ILogger logger)
 {
     private readonly HistoryCache _cache = new(capacity: 20_000);
 
-    public async Task RunAsync(CancellationToken stoppingToken)
+    public Task RunAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, hub.Options.MaxConcurrentOrchestratorFunctions)
+            .Select(_ => Task.Run(() => RunSlotAsync(stoppingToken), CancellationToken.None)));
+
+    private async Task RunSlotAsync(CancellationToken stoppingToken)
     {
-        var options = hub.Options;
-        var names = processor.OrchestratorNames.Select(n => n.ToLowerInvariant()).ToArray();
-        var slots = new SemaphoreSlim(options.MaxConcurrentOrchestratorFunctions);
-        var backoff = new PollingBackoff(options.StorageProvider.MaxPollingInterval);
-        var running = new HashSet<Task>();
-        try
+        var lease = hub.Options.StorageProvider.OrchestrationLeaseDuration;
+        var backoff = new PollingBackoff(hub.Options.StorageProvider.MaxPollingInterval);
+        while (!stoppingToken.IsCancellationRequested)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            OrchestrationSession? session;
+            try
             {
-                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
-                OrchestrationSession? session;
-                try
-                {
-                    session = await hub.Orchestrations.TryClaimAsync(names, options.StorageProvider.OrchestrationLeaseDuration, stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    slots.Release();
-                    Logs.DispatcherError(logger, "orchestration", ex);
-                    await Task.Delay(backoff.Next(), stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (session is null)
-                {
-                    slots.Release();
-                    await WaitForWorkAsync(backoff, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-
-                backoff.Reset();
-                var episode = RunEpisodeAsync(session, stoppingToken);
-                lock (running)
-                {
-                    running.Add(episode);
-                }
-
-                _ = episode.ContinueWith(t =>
-                {
-                    slots.Release();
-                    lock (running)
-                    {
-                        running.Remove(t);
-                    }
-                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                session = await hub.Orchestrations.TryClaimAsync(lease, stoppingToken).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Logs.DispatcherError(logger, "orchestration", ex);
+                await Task.Delay(backoff.Next(), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
 
-        Task[] remaining;
-        lock (running)
-        {
-            remaining = [.. running];
-        }
+            if (session is null)
+            {
+                await WaitForWorkAsync(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
 
-        // Episodes are short; let those in flight commit rather than roll back.
-        await Task.WhenAll(remaining).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            backoff.Reset();
+            // There may be more: let an idle slot look while this one runs the episode. In-flight episodes finish
+            // even when the host is stopping, so their work commits rather than rolls back.
+            hub.Notifications.OrchestrationWork.Set();
+            await RunEpisodeAsync(session, CancellationToken.None).ConfigureAwait(false);
+        }
     }
 
     private async Task WaitForWorkAsync(PollingBackoff backoff, CancellationToken stoppingToken)
@@ -100,7 +78,6 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
 
     private async Task RunEpisodeAsync(OrchestrationSession session, CancellationToken stoppingToken)
     {
-        await Task.Yield();
         using var span = DurableTelemetry.Source.StartActivity("orchestration episode", ActivityKind.Internal);
         span?.SetTag("workflows.instance_id", session.InstanceId);
         span?.SetTag("workflows.orchestrator", session.Name);
@@ -125,9 +102,23 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
                     return;
                 }
 
-                var created = commit.CreatedWork;
-                var notification = created == WorkKind.None ? null : WorkNotification.Payload(created, hub.Notifications.WorkerId);
-                await hub.Orchestrations.CommitAsync(session, commit, notification, stoppingToken).ConfigureAwait(false);
+                // Activities this worker has room for are leased to it in the episode's own commit: no claim needed.
+                var reserved = activities.TryReserve(commit.Activities.Count);
+                List<ActivityWorkItem> leased;
+                var created = commit.CreatedWork(reserved);
+                try
+                {
+                    var notification = created == WorkKind.None ? null : WorkNotification.Payload(created, hub.Notifications.WorkerId);
+                    leased = await hub.Orchestrations.CommitAsync(session, commit, notification,
+                        (hub.Notifications.WorkerId, reserved, hub.Options.StorageProvider.ActivityLeaseDuration), stoppingToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    activities.Unreserve(reserved);
+                    throw;
+                }
+
+                activities.RunLeased(leased, reserved);
                 hub.Notifications.SignalLocal(created);
                 Remember(session, history, commit);
                 span?.SetTag("workflows.status", commit.Status.ToString());
