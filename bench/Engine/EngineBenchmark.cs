@@ -111,10 +111,9 @@ public sealed class EngineBenchmark(string connectionString, TextWriter output)
     {
         var clock = Stopwatch.StartNew();
         var ids = new string[count];
-        for (var i = 0; i < count; i++)
-        {
-            ids[i] = await client.ScheduleNewOrchestrationInstanceAsync(Sequence, i, cancellationToken: cancellationToken);
-        }
+        // Started as a busy client would: many requests in flight at once.
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (i, ct) =>
+            ids[i] = await client.ScheduleNewOrchestrationInstanceAsync(Sequence, i, cancellationToken: ct));
 
         var scheduled = clock.Elapsed;
         foreach (var id in ids)

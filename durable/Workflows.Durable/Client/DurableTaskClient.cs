@@ -50,7 +50,7 @@ public sealed class DurableTaskClient
         }
 
         var name = await ResolveOrchestratorAsync(orchestratorName, json, cancellationToken).ConfigureAwait(false);
-        if (!await _hub.Instances.CreateAsync(instanceId, name, json, options?.StartAt?.UtcDateTime, cancellationToken).ConfigureAwait(false))
+        if (!await _hub.Instances.CreateAsync(instanceId, name, json, options?.StartAt?.UtcDateTime, _hub.Notifications.WorkerId, cancellationToken).ConfigureAwait(false))
         {
             var existing = await GetInstanceAsync(instanceId, cancellationToken: cancellationToken).ConfigureAwait(false);
             throw new OrchestrationAlreadyExistsException(instanceId, existing?.RuntimeStatus ?? OrchestrationRuntimeStatus.Running);
@@ -145,7 +145,7 @@ public sealed class DurableTaskClient
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(instanceId);
         await _hub.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-        if (await _hub.Instances.SendAsync(instanceId, message, isControl, cancellationToken).ConfigureAwait(false))
+        if (await _hub.Instances.SendAsync(instanceId, message, isControl, _hub.Notifications.WorkerId, cancellationToken).ConfigureAwait(false))
         {
             _hub.Notifications.SignalLocal(WorkKind.Orchestrations);
             return;

@@ -40,3 +40,8 @@ internal sealed record OutgoingMessage(string InstanceId, Guid? ExecutionId, His
 
 /// <summary>A sub-orchestration to create, with the failure to report instead if its id is taken by a running instance.</summary>
 internal sealed record ChildStart(string InstanceId, string Name, string? Input, Guid ExecutionId, ExecutionStarted Started, SubOrchestrationInstanceFailed IfTaken);
+
+/// <summary>What a committed episode tells its worker.</summary>
+/// <param name="Leased">Activity tasks leased to this worker in the commit.</param>
+/// <param name="MessagesPending">Whether messages for the instance arrived while the episode ran.</param>
+internal sealed record EpisodeCommitted(List<ActivityWorkItem> Leased, bool MessagesPending);

@@ -49,7 +49,7 @@ internal sealed class InstanceStore
     public TaskHubSchema Schema => _schema;
 
     /// <summary>Creates an instance and its start message; false when the id is held by a live instance.</summary>
-    public async Task<bool> CreateAsync(string instanceId, string name, string? input, DateTime? startAt, CancellationToken cancellationToken)
+    public async Task<bool> CreateAsync(string instanceId, string name, string? input, DateTime? startAt, string senderId, CancellationToken cancellationToken)
     {
         var executionId = Guid.NewGuid();
         var started = new ExecutionStarted(name, input) { Timestamp = DateTime.UtcNow };
@@ -57,19 +57,19 @@ internal sealed class InstanceStore
         batch.BatchCommands.Add(Command(_createSql, ("instance_id", instanceId), ("execution_id", executionId), ("name", name),
             ("input", (object?)input ?? DBNull.Value), ("start_at", (object?)startAt ?? DBNull.Value), ("event", HistoryJson.Serialize(started))));
         batch.BatchCommands.Add(Command("SELECT pg_notify(@channel, @payload)", ("channel", _schema.WorkChannel),
-            ("payload", WorkNotification.Payload(WorkKind.Orchestrations, "client"))));
+            ("payload", WorkNotification.Payload(WorkKind.Orchestrations, senderId))));
         var created = (long)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         return created == 1;
     }
 
     /// <summary>Queues an event or control message for a live instance; false when there is no live instance.</summary>
-    public async Task<bool> SendAsync(string instanceId, HistoryEvent message, bool isControl, CancellationToken cancellationToken)
+    public async Task<bool> SendAsync(string instanceId, HistoryEvent message, bool isControl, string senderId, CancellationToken cancellationToken)
     {
         using var batch = _dataSource.CreateBatch();
         batch.BatchCommands.Add(Command(_messageToLiveInstanceSql, ("instance_id", instanceId), ("type", HistoryJson.TypeName(message)),
             ("event", HistoryJson.Serialize(message)), ("control", isControl)));
         batch.BatchCommands.Add(Command("SELECT pg_notify(@channel, @payload)", ("channel", _schema.WorkChannel),
-            ("payload", WorkNotification.Payload(WorkKind.Orchestrations, "client"))));
+            ("payload", WorkNotification.Payload(WorkKind.Orchestrations, senderId))));
         return await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 

@@ -20,19 +20,21 @@ internal sealed class NotificationListener : IAsyncDisposable
     private readonly Lock _startLock = new();
     private Task? _loop;
 
-    public NotificationListener(NpgsqlDataSource dataSource, TaskHubSchema schema, ILogger logger)
+    public NotificationListener(NpgsqlDataSource dataSource, TaskHubSchema schema, int orchestrationSlots, ILogger logger)
     {
         _dataSource = dataSource;
         _schema = schema;
         _logger = logger;
+        OrchestrationWork = new(orchestrationSlots);
     }
 
     /// <summary>This process's worker id: notifications it sent itself are ignored.</summary>
     public string WorkerId { get; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 
-    public WorkSignal OrchestrationWork { get; } = new();
+    public WorkSignal OrchestrationWork { get; }
 
-    public WorkSignal ActivityWork { get; } = new();
+    /// <summary>One lease loop claims activities in batches, so one wake-up is enough.</summary>
+    public WorkSignal ActivityWork { get; } = new(1);
 
     /// <summary>Starts listening, once; later calls return at once.</summary>
     public void EnsureStarted()
@@ -52,12 +54,12 @@ internal sealed class NotificationListener : IAsyncDisposable
         return waiter.Task;
     }
 
-    /// <summary>Wakes local dispatchers for work this process created itself.</summary>
-    public void SignalLocal(WorkKind kind)
+    /// <summary>Wakes local dispatchers for work this process created itself, for up to <paramref name="instances"/> orchestrations.</summary>
+    public void SignalLocal(WorkKind kind, int instances = 1)
     {
         if (kind.HasFlag(WorkKind.Orchestrations))
         {
-            OrchestrationWork.Set();
+            OrchestrationWork.Set(instances);
         }
 
         if (kind.HasFlag(WorkKind.Activities))

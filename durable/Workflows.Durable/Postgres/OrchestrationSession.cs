@@ -12,13 +12,12 @@ internal sealed record InboxMessage(long Id, Guid? ExecutionId, HistoryEvent Eve
 /// <summary>
 /// An orchestration instance claimed for one episode: an open transaction that holds the instance's row lock.
 /// The lock is the lease: it ends with the transaction, and the server ends a transaction left idle for longer
-/// than the lease, so a crashed or hung worker can never keep an instance.
+/// than the lease, so a crashed or hung worker can never keep an instance. The transaction is begun and committed
+/// by statements in the claim's and the commit's own round trips, so it costs no extra ones.
 /// </summary>
-internal sealed class OrchestrationSession(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+internal sealed class OrchestrationSession(NpgsqlConnection connection) : IAsyncDisposable
 {
     public NpgsqlConnection Connection { get; } = connection;
-
-    public NpgsqlTransaction Transaction { get; } = transaction;
 
     public required string InstanceId { get; init; }
 
@@ -32,11 +31,34 @@ internal sealed class OrchestrationSession(NpgsqlConnection connection, NpgsqlTr
 
     public required int HistoryLength { get; init; }
 
+    /// <summary>Whether more messages were visible than this instance's: another slot should look.</summary>
+    public required bool MoreWorkVisible { get; init; }
+
     public List<InboxMessage> Messages { get; } = [];
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Set once the transaction has committed.</summary>
+    public bool Committed { get; set; }
+
+    public ValueTask DisposeAsync() => CloseAsync(Connection, Committed);
+
+    /// <summary>Rolls back an uncommitted transaction and returns the connection to the pool.</summary>
+    public static async ValueTask CloseAsync(NpgsqlConnection connection, bool committed)
     {
-        await Transaction.DisposeAsync().ConfigureAwait(false);
-        await Connection.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            if (!committed && connection.State == System.Data.ConnectionState.Open)
+            {
+                using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection has lost its transaction anyway; the pool discards it.
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -16,6 +16,7 @@ internal sealed class OrchestrationStore
     private readonly string _historySql;
     private readonly string _nextDueSql;
     private readonly string _consumeSql;
+    private readonly string _pendingSql;
     private readonly string _appendHistorySql;
     private readonly string _enqueueActivitiesSql;
     private readonly string _sendMessagesSql;
@@ -28,13 +29,16 @@ internal sealed class OrchestrationStore
     {
         _dataSource = dataSource;
         _schema = schema;
-        // Statement 1 of a claim: lock one instance that has a visible message. Its messages are read by a second
-        // statement, whose fresh snapshot sees every commit up to the lock (a single statement could return messages
-        // that the previous holder of the lock has just consumed). The plan must stay "walk the inbox index, look up
+        // Statement 1 of a claim: lock one instance that has a visible message, and note its id in a transaction-local
+        // setting. Its messages are read by statement 2 of the same round trip, whose fresh snapshot sees every commit
+        // up to the lock (a single statement could return messages that the previous holder of the lock has just
+        // consumed). The plan must stay "walk the inbox index, look up
         // each instance by key": any filter on instances columns beyond the key lets the planner scan all instances,
         // finished ones included. So every worker of a hub runs all its orchestrators, as in Durable Functions.
         _claimSql = schema.Sql("""
-            SELECT i.instance_id, i.execution_id, i.name, i.runtime_status, i.custom_status, i.history_length
+            SELECT i.instance_id, i.execution_id, i.name, i.runtime_status, i.custom_status, i.history_length,
+                   (SELECT count(*) FROM (SELECT 1 FROM {schema}.inbox WHERE visible_at <= now() LIMIT 2) visible) > 1 AS more,
+                   set_config('workflows.claimed_instance', i.instance_id, true)
             FROM {schema}.inbox m
             JOIN {schema}.instances i ON i.instance_id = m.instance_id
             WHERE m.visible_at <= now()
@@ -45,7 +49,7 @@ internal sealed class OrchestrationStore
             """);
         _messagesSql = schema.Sql($$"""
             SELECT id, execution_id, event FROM {schema}.inbox
-            WHERE instance_id = @instance_id AND visible_at <= now()
+            WHERE instance_id = current_setting('workflows.claimed_instance', true) AND visible_at <= now()
             ORDER BY id LIMIT {{MaxMessagesPerEpisode}}
             """);
         _historySql = schema.Sql("""
@@ -55,6 +59,9 @@ internal sealed class OrchestrationStore
             """);
         _nextDueSql = schema.Sql("SELECT EXTRACT(EPOCH FROM min(visible_at) - clock_timestamp())::float8 FROM {schema}.inbox WHERE visible_at > now()");
         _consumeSql = schema.Sql("DELETE FROM {schema}.inbox WHERE id = ANY(@ids)");
+        _pendingSql = schema.Sql("""
+            SELECT EXISTS (SELECT 1 FROM {schema}.inbox WHERE instance_id = @instance_id AND visible_at <= now() AND NOT id = ANY(@consumed)) AS messages_pending
+            """);
         _appendHistorySql = schema.Sql("""
             INSERT INTO {schema}.history (instance_id, sequence_number, event_type, event)
             SELECT @instance_id, @first + e.ordinality - 1, e.event_type, e.event
@@ -131,46 +138,36 @@ internal sealed class OrchestrationStore
     /// Claims the next instance with visible messages and reads them, or returns null when there is none.
     /// The returned session holds the instance until committed or disposed.
     /// </summary>
-    public async Task<OrchestrationSession?> TryClaimAsync(TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<OrchestrationSession?> TryClaimAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        NpgsqlTransaction? transaction = null;
+        OrchestrationSession? session = null;
         try
         {
-            transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            OrchestrationSession session;
-            using (var batch = new NpgsqlBatch(connection, transaction))
+            using (var batch = new NpgsqlBatch(connection))
             {
-                // The lease: the server ends this transaction if the worker stops talking to it for this long.
-                batch.BatchCommands.Add(Command("SELECT set_config('idle_in_transaction_session_timeout', @timeout, true)",
-                    ("timeout", $"{(long)lease.TotalMilliseconds}ms")));
+                // The lease is the connection's idle_in_transaction_session_timeout (see PostgresTaskHub): the server
+                // ends this transaction if the worker stops talking to it for that long.
+                batch.BatchCommands.Add(Command("BEGIN"));
                 batch.BatchCommands.Add(Command(_claimSql));
+                batch.BatchCommands.Add(Command(_messagesSql));
                 using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    await reader.DisposeAsync().ConfigureAwait(false);
-                    await transaction.DisposeAsync().ConfigureAwait(false);
-                    await connection.DisposeAsync().ConfigureAwait(false);
-                    return null;
+                    session = new OrchestrationSession(connection)
+                    {
+                        InstanceId = reader.GetString(0),
+                        ExecutionId = reader.GetGuid(1),
+                        Name = reader.GetString(2),
+                        Status = Enum.Parse<OrchestrationRuntimeStatus>(reader.GetString(3)),
+                        CustomStatus = reader.IsDBNull(4) ? null : reader.GetString(4),
+                        HistoryLength = reader.GetInt32(5),
+                        MoreWorkVisible = reader.GetBoolean(6),
+                    };
                 }
 
-                session = new OrchestrationSession(connection, transaction)
-                {
-                    InstanceId = reader.GetString(0),
-                    ExecutionId = reader.GetGuid(1),
-                    Name = reader.GetString(2),
-                    Status = Enum.Parse<OrchestrationRuntimeStatus>(reader.GetString(3)),
-                    CustomStatus = reader.IsDBNull(4) ? null : reader.GetString(4),
-                    HistoryLength = reader.GetInt32(5),
-                };
-            }
-
-            using (var command = new NpgsqlCommand(_messagesSql, connection, transaction))
-            {
-                command.Parameters.AddWithValue("instance_id", session.InstanceId);
-                using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+                while (session is not null && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
                     session.Messages.Add(new InboxMessage(
                         reader.GetInt64(0),
@@ -179,16 +176,17 @@ internal sealed class OrchestrationStore
                 }
             }
 
+            if (session is null)
+            {
+                await OrchestrationSession.CloseAsync(connection, committed: false).ConfigureAwait(false);
+                return null;
+            }
+
             return session;
         }
         catch
         {
-            if (transaction is not null)
-            {
-                await transaction.DisposeAsync().ConfigureAwait(false);
-            }
-
-            await connection.DisposeAsync().ConfigureAwait(false);
+            await OrchestrationSession.CloseAsync(connection, committed: false).ConfigureAwait(false);
             throw;
         }
     }
@@ -197,7 +195,7 @@ internal sealed class OrchestrationStore
     public async Task<List<HistoryEvent>> LoadHistoryAsync(OrchestrationSession session, int fromSequence, CancellationToken cancellationToken)
     {
         var history = new List<HistoryEvent>(Math.Max(0, session.HistoryLength - fromSequence));
-        using var command = new NpgsqlCommand(_historySql, session.Connection, session.Transaction);
+        using var command = new NpgsqlCommand(_historySql, session.Connection);
         command.Parameters.AddWithValue("instance_id", session.InstanceId);
         command.Parameters.AddWithValue("from", fromSequence);
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -219,12 +217,13 @@ internal sealed class OrchestrationStore
 
     /// <summary>
     /// Writes the episode and commits, releasing the instance. Returns the activity tasks leased to
-    /// <paramref name="lease"/>'s worker in the same commit (the first <c>Count</c> of the episode's activities).
+    /// <paramref name="lease"/>'s worker in the same commit (the first <c>Count</c> of the episode's activities), and
+    /// whether messages for the instance arrived while the episode ran.
     /// </summary>
-    public async Task<List<ActivityWorkItem>> CommitAsync(
+    public async Task<EpisodeCommitted> CommitAsync(
         OrchestrationSession session, EpisodeCommit commit, string? workNotification, (string WorkerId, int Count, TimeSpan Duration) lease, CancellationToken cancellationToken)
     {
-        using var batch = new NpgsqlBatch(session.Connection, session.Transaction);
+        using var batch = new NpgsqlBatch(session.Connection);
         var commands = batch.BatchCommands;
         var id = ("instance_id", (object)session.InstanceId);
         if (commit.ConsumedMessageIds.Count > 0)
@@ -293,12 +292,20 @@ internal sealed class OrchestrationStore
             commands.Add(Command("SELECT pg_notify(@channel, @payload)", ("channel", _schema.WorkChannel), ("payload", workNotification)));
         }
 
+        commands.Add(Command(_pendingSql, id, ("consumed", commit.ConsumedMessageIds.ToArray())));
+        commands.Add(Command("COMMIT"));
+
         var leased = new List<ActivityWorkItem>();
+        var pending = false;
         using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             do
             {
-                if (reader.FieldCount == 3 && reader.GetName(0) == "leased_activity_id")
+                if (reader.FieldCount == 1 && reader.GetName(0) == "messages_pending" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    pending = reader.GetBoolean(0);
+                }
+                else if (reader.FieldCount == 3 && reader.GetName(0) == "leased_activity_id")
                 {
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
@@ -314,8 +321,8 @@ internal sealed class OrchestrationStore
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
         }
 
-        await session.Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return leased;
+        session.Committed = true;
+        return new EpisodeCommitted(leased, pending);
     }
 
     /// <summary>An insert of inbox messages; shared with the client and activity stores.</summary>

@@ -29,12 +29,16 @@ internal sealed class PostgresTaskHub : IAsyncDisposable
         builder.ConnectionStringBuilder.NoResetOnClose = true;
         builder.ConnectionStringBuilder.ApplicationName ??= "workflows-durable";
         builder.ConnectionStringBuilder.KeepAlive = 15;
+        // The orchestration lease: an episode's transaction holds its instance's row lock, and the server ends any
+        // transaction of ours left idle this long (a hung or partitioned worker). All our transactions are short.
+        var lease = (long)settings.StorageProvider.OrchestrationLeaseDuration.TotalMilliseconds;
+        builder.ConnectionStringBuilder.Options = $"{builder.ConnectionStringBuilder.Options} -c idle_in_transaction_session_timeout={lease}".Trim();
         builder.UseLoggerFactory(loggerFactory);
         DataSource = builder.Build();
         Orchestrations = new OrchestrationStore(DataSource, Schema);
         Activities = new ActivityStore(DataSource, Schema);
         Instances = new InstanceStore(DataSource, Schema);
-        Notifications = new NotificationListener(DataSource, Schema, _logger);
+        Notifications = new NotificationListener(DataSource, Schema, settings.MaxConcurrentOrchestratorFunctions, _logger);
     }
 
     public DurableTaskOptions Options { get; }

@@ -209,7 +209,7 @@ internal sealed class ActivityDispatcher(PostgresTaskHub hub, DurableTaskRegistr
             try
             {
                 var accepted = await hub.Activities.CompleteAsync(WorkerId, batch.Select(r => (r.Activity.Item, r.Result)).ToList(), cancellationToken).ConfigureAwait(false);
-                hub.Notifications.SignalLocal(WorkKind.Orchestrations);
+                hub.Notifications.SignalLocal(WorkKind.Orchestrations, batch.Select(r => r.Activity.Item.InstanceId).Distinct().Count());
                 foreach (var (activity, _) in batch)
                 {
                     if (!accepted.Contains(activity.Item.Id))

@@ -13,7 +13,7 @@ namespace Workflows.Durable.Worker;
 internal sealed class EpisodeProcessor(DurableTaskRegistry registry, OrchestrationExecutor executor, IServiceProvider services, DataConverter converter)
 {
     /// <summary>Builds the episode's commit, or null when there is nothing to write.</summary>
-    public EpisodeCommit? Process(OrchestrationSession session, List<HistoryEvent> history)
+    public EpisodeCommit? Process(OrchestrationSession session, IReadOnlyList<HistoryEvent> history)
     {
         var now = DateTime.UtcNow;
         var stale = session.Messages.Where(m => m.ExecutionId is { } id && id != session.ExecutionId).ToList();
@@ -72,7 +72,7 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
         return ToCommit(session, started, result, controlEvents, session.Messages.Select(m => m.Id));
     }
 
-    private EpisodeResult Replay(OrchestrationSession session, List<HistoryEvent> history, ExecutionStarted started, List<InboxMessage> work, DateTime now)
+    private EpisodeResult Replay(OrchestrationSession session, IReadOnlyList<HistoryEvent> history, ExecutionStarted started, List<InboxMessage> work, DateTime now)
     {
         var newEvents = new List<HistoryEvent>(work.Count + 1) { new OrchestratorStarted { Timestamp = now } };
         newEvents.AddRange(work.Select(m => m.Event));

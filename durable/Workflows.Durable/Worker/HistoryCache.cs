@@ -5,18 +5,22 @@ namespace Workflows.Durable.Worker;
 
 /// <summary>
 /// Histories of instances this process ran recently, so an episode reads only what it has not seen. History is
-/// append-only within an execution and only the lock holder appends, so a cached prefix of the right execution
-/// is always valid; a shorter one is topped up from the database.
+/// append-only within an execution and only the lock holder appends, so a cached prefix of the right execution is
+/// always valid, however stale: a shorter one is topped up from the database.
 /// </summary>
+/// <remarks>
+/// Entries are immutable snapshots. An episode never appends to a cached list: the next holder of the instance lock
+/// may already be reading that entry while this episode records its own result.
+/// </remarks>
 internal sealed class HistoryCache(int capacity)
 {
-    private readonly ConcurrentDictionary<string, (Guid ExecutionId, List<HistoryEvent> History)> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Guid ExecutionId, HistoryEvent[] History)> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>The cached history of this execution, or an empty list to fill.</summary>
-    public List<HistoryEvent> Get(string instanceId, Guid executionId) =>
+    /// <summary>The cached history of this execution, or an empty one.</summary>
+    public IReadOnlyList<HistoryEvent> Get(string instanceId, Guid executionId) =>
         _entries.TryGetValue(instanceId, out var entry) && entry.ExecutionId == executionId ? entry.History : [];
 
-    public void Set(string instanceId, Guid executionId, List<HistoryEvent> history)
+    public void Set(string instanceId, Guid executionId, HistoryEvent[] history)
     {
         if (_entries.Count >= capacity && !_entries.ContainsKey(instanceId))
         {
@@ -24,7 +28,9 @@ internal sealed class HistoryCache(int capacity)
             _entries.Clear();
         }
 
-        _entries[instanceId] = (executionId, history);
+        _entries.AddOrUpdate(instanceId, (executionId, history), (_, existing) =>
+            // A slower episode must not replace a longer snapshot of the same execution with its shorter one.
+            existing.ExecutionId == executionId && existing.History.Length > history.Length ? existing : (executionId, history));
     }
 
     public void Remove(string instanceId) => _entries.TryRemove(instanceId, out _);

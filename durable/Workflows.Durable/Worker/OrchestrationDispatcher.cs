@@ -16,18 +16,25 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
 
     public Task RunAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(Enumerable.Range(0, hub.Options.MaxConcurrentOrchestratorFunctions)
-            .Select(_ => Task.Run(() => RunSlotAsync(stoppingToken), CancellationToken.None)));
+            .Select(slot => Task.Run(() => RunSlotAsync(watchTimers: slot == 0, stoppingToken), CancellationToken.None)));
 
-    private async Task RunSlotAsync(CancellationToken stoppingToken)
+    /// <param name="watchTimers">Whether this slot wakes for timers coming due; one per process is enough, since it wakes others when it finds more.</param>
+    /// <param name="stoppingToken">Stops claiming.</param>
+    private async Task RunSlotAsync(bool watchTimers, CancellationToken stoppingToken)
     {
-        var lease = hub.Options.StorageProvider.OrchestrationLeaseDuration;
         var backoff = new PollingBackoff(hub.Options.StorageProvider.MaxPollingInterval);
+        var lookNow = true;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (!lookNow)
+            {
+                await WaitForWorkAsync(backoff, watchTimers, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             OrchestrationSession? session;
             try
             {
-                session = await hub.Orchestrations.TryClaimAsync(lease, stoppingToken).ConfigureAwait(false);
+                session = await hub.Orchestrations.TryClaimAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -42,25 +49,30 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
 
             if (session is null)
             {
-                await WaitForWorkAsync(backoff, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                lookNow = false;
                 continue;
             }
 
             backoff.Reset();
-            // There may be more: let an idle slot look while this one runs the episode. In-flight episodes finish
-            // even when the host is stopping, so their work commits rather than rolls back.
-            hub.Notifications.OrchestrationWork.Set();
-            await RunEpisodeAsync(session, CancellationToken.None).ConfigureAwait(false);
+            if (session.MoreWorkVisible)
+            {
+                // Let an idle slot look for it while this one runs the episode.
+                hub.Notifications.OrchestrationWork.Set();
+            }
+
+            // In-flight episodes finish even when the host is stopping, so their work commits rather than rolls back.
+            // Messages that reached the instance meanwhile were announced to a slot that found it locked: look again.
+            lookNow = await RunEpisodeAsync(session, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
-    private async Task WaitForWorkAsync(PollingBackoff backoff, CancellationToken stoppingToken)
+    private async Task WaitForWorkAsync(PollingBackoff backoff, bool watchTimers, CancellationToken stoppingToken)
     {
         var wait = backoff.Next();
         try
         {
             // A timer due before the next poll decides the wake-up, not the back-off.
-            if (await hub.Orchestrations.GetNextDueAsync(stoppingToken).ConfigureAwait(false) is { } due && due < wait)
+            if (watchTimers && await hub.Orchestrations.GetNextDueAsync(stoppingToken).ConfigureAwait(false) is { } due && due < wait)
             {
                 wait = due + TimeSpan.FromMilliseconds(1);
             }
@@ -76,7 +88,8 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
         }
     }
 
-    private async Task RunEpisodeAsync(OrchestrationSession session, CancellationToken stoppingToken)
+    /// <summary>Runs and commits one episode; returns whether the instance has more messages waiting.</summary>
+    private async Task<bool> RunEpisodeAsync(OrchestrationSession session, CancellationToken stoppingToken)
     {
         using var span = DurableTelemetry.Source.StartActivity("orchestration episode", ActivityKind.Internal);
         span?.SetTag("workflows.instance_id", session.InstanceId);
@@ -85,31 +98,28 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
         {
             try
             {
-                var history = _cache.Get(session.InstanceId, session.ExecutionId);
-                if (history.Count < session.HistoryLength)
-                {
-                    history.AddRange(await hub.Orchestrations.LoadHistoryAsync(session, history.Count, stoppingToken).ConfigureAwait(false));
-                }
-                else if (history.Count > session.HistoryLength)
-                {
-                    // Cannot happen unless the row was rewritten behind our back: trust the database.
-                    history = await hub.Orchestrations.LoadHistoryAsync(session, 0, stoppingToken).ConfigureAwait(false);
-                }
+                var cached = _cache.Get(session.InstanceId, session.ExecutionId);
+                var history = cached.Count == session.HistoryLength
+                    ? cached
+                    : cached.Count < session.HistoryLength
+                        ? [.. cached, .. await hub.Orchestrations.LoadHistoryAsync(session, cached.Count, stoppingToken).ConfigureAwait(false)]
+                        // Cannot happen unless the instance was rewritten behind this process's back: trust the database.
+                        : await hub.Orchestrations.LoadHistoryAsync(session, 0, stoppingToken).ConfigureAwait(false);
 
                 var commit = processor.Process(session, history);
                 if (commit is null)
                 {
-                    return;
+                    return false;
                 }
 
                 // Activities this worker has room for are leased to it in the episode's own commit: no claim needed.
                 var reserved = activities.TryReserve(commit.Activities.Count);
-                List<ActivityWorkItem> leased;
+                EpisodeCommitted committed;
                 var created = commit.CreatedWork(reserved);
                 try
                 {
                     var notification = created == WorkKind.None ? null : WorkNotification.Payload(created, hub.Notifications.WorkerId);
-                    leased = await hub.Orchestrations.CommitAsync(session, commit, notification,
+                    committed = await hub.Orchestrations.CommitAsync(session, commit, notification,
                         (hub.Notifications.WorkerId, reserved, hub.Options.StorageProvider.ActivityLeaseDuration), stoppingToken).ConfigureAwait(false);
                 }
                 catch
@@ -118,8 +128,8 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
                     throw;
                 }
 
-                activities.RunLeased(leased, reserved);
-                hub.Notifications.SignalLocal(created);
+                activities.RunLeased(committed.Leased, reserved);
+                hub.Notifications.SignalLocal(created, commit.Children.Count + commit.Messages.Select(m => m.InstanceId).Distinct().Count());
                 Remember(session, history, commit);
                 span?.SetTag("workflows.status", commit.Status.ToString());
                 Logs.EpisodeCommitted(logger, session.InstanceId, session.Name, commit.AppendedHistory.Count, commit.Activities.Count + commit.Children.Count + commit.Messages.Count, commit.Status);
@@ -131,6 +141,8 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
                         Logs.OrchestrationFailed(logger, session.InstanceId, failure.ToString());
                     }
                 }
+
+                return committed.MessagesPending;
             }
             catch (Exception ex)
             {
@@ -141,11 +153,13 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
                 {
                     Logs.EpisodeRolledBack(logger, session.InstanceId, ex);
                 }
+
+                return false;
             }
         }
     }
 
-    private void Remember(OrchestrationSession session, List<HistoryEvent> history, EpisodeCommit commit)
+    private void Remember(OrchestrationSession session, IReadOnlyList<HistoryEvent> history, EpisodeCommit commit)
     {
         if (!commit.UpdatesInstance)
         {
@@ -158,7 +172,6 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
             return;
         }
 
-        history.AddRange(commit.AppendedHistory);
-        _cache.Set(session.InstanceId, session.ExecutionId, history);
+        _cache.Set(session.InstanceId, session.ExecutionId, [.. history, .. commit.AppendedHistory]);
     }
 }

@@ -1,9 +1,12 @@
 namespace Workflows.Durable.Worker;
 
-/// <summary>How long an idle dispatcher waits before looking again: doubling from a few milliseconds to a cap, with jitter so that many workers do not poll in step.</summary>
+/// <summary>
+/// How long an idle dispatcher waits before looking again: doubling from 100 ms to a cap, with jitter so that many
+/// workers do not poll in step. Polling is only the fallback: local signals and notifications bring new work at once.
+/// </summary>
 internal sealed class PollingBackoff(TimeSpan max)
 {
-    private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan Min = TimeSpan.FromMilliseconds(100);
     private TimeSpan _current = Min;
 
     public TimeSpan Next()

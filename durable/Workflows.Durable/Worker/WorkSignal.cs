@@ -1,35 +1,29 @@
 namespace Workflows.Durable.Worker;
 
 /// <summary>
-/// Wakes an idle dispatcher. A signal set while nobody waits is remembered, so a wake-up between "found no work"
-/// and "wait" is never lost; many signals before the wait count as one.
+/// Wakes idle dispatcher slots: as many as there is new work for, up to the number of slots. Signals given while no
+/// slot waits are kept (up to that number), so a wake-up between "found no work" and "wait" is never lost.
 /// </summary>
-internal sealed class WorkSignal
+internal sealed class WorkSignal(int slots)
 {
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
-    private int _pending;
+    private readonly SemaphoreSlim _semaphore = new(0, slots);
+    private readonly Lock _lock = new();
 
-    public void Set()
+    /// <summary>Announces work for <paramref name="count"/> slots.</summary>
+    public void Set(int count = 1)
     {
-        if (Interlocked.Exchange(ref _pending, 1) == 0)
+        lock (_lock)
         {
-            _semaphore.Release();
+            // Only waiters lower the count meanwhile, so the release cannot overflow.
+            var release = Math.Min(count, slots - _semaphore.CurrentCount);
+            if (release > 0)
+            {
+                _semaphore.Release(release);
+            }
         }
     }
 
     /// <summary>Waits for a signal or the timeout; true when signalled.</summary>
-    /// <remarks>
-    /// The flag is cleared after the wake-up and before the caller looks for work: a signal set in between finds
-    /// the flag set and adds nothing, but its work is already committed, so that look finds it.
-    /// </remarks>
-    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var signalled = await _semaphore.WaitAsync(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout, cancellationToken).ConfigureAwait(false);
-        if (signalled)
-        {
-            Volatile.Write(ref _pending, 0);
-        }
-
-        return signalled;
-    }
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) =>
+        _semaphore.WaitAsync(timeout < TimeSpan.Zero ? TimeSpan.Zero : timeout, cancellationToken);
 }
