@@ -66,7 +66,7 @@ public sealed class EngineBenchmark(string connectionString, TextWriter output)
             options.HubName = "bench_" + Guid.NewGuid().ToString("N")[..8];
             options.StorageProvider.ConnectionString = connectionString;
             options.MaxConcurrentActivityFunctions = 64;
-            options.MaxConcurrentOrchestratorFunctions = 16;
+            options.MaxConcurrentOrchestratorFunctions = 8;
         });
         return builder.Build();
     }

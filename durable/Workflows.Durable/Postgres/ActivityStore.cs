@@ -110,7 +110,7 @@ internal sealed class ActivityStore
             ("dequeue_counts", results.Select(r => r.Item.DequeueCount).ToArray()),
             ("types", results.Select(r => HistoryJson.TypeName(r.Result)).ToArray()),
             ("events", results.Select(r => HistoryJson.Serialize(r.Result)).ToArray())));
-        batch.BatchCommands.Add(Command("SELECT pg_notify(@channel, @payload)", ("channel", _schema.WorkChannel), ("payload", WorkNotification.Payload(WorkKind.Orchestrations, workerId))));
+        batch.BatchCommands.Add(Command("SELECT pg_notify(@channel, @payload)", ("channel", _schema.WorkChannel), ("payload", WorkNotification.Payload(WorkKind.Orchestrations, results.Select(r => r.Item.InstanceId).Distinct().Count(), workerId))));
         // A batch without a transaction runs as one implicit transaction: results and notification commit together.
         using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var accepted = new HashSet<long>();

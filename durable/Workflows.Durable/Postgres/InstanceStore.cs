@@ -57,7 +57,7 @@ internal sealed class InstanceStore
         batch.BatchCommands.Add(Command(_createSql, ("instance_id", instanceId), ("execution_id", executionId), ("name", name),
             ("input", (object?)input ?? DBNull.Value), ("start_at", (object?)startAt ?? DBNull.Value), ("event", HistoryJson.Serialize(started))));
         batch.BatchCommands.Add(Command("SELECT pg_notify(@channel, @payload)", ("channel", _schema.WorkChannel),
-            ("payload", WorkNotification.Payload(WorkKind.Orchestrations, senderId))));
+            ("payload", WorkNotification.Payload(WorkKind.Orchestrations, 1, senderId))));
         var created = (long)(await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         return created == 1;
     }
@@ -69,7 +69,7 @@ internal sealed class InstanceStore
         batch.BatchCommands.Add(Command(_messageToLiveInstanceSql, ("instance_id", instanceId), ("type", HistoryJson.TypeName(message)),
             ("event", HistoryJson.Serialize(message)), ("control", isControl)));
         batch.BatchCommands.Add(Command("SELECT pg_notify(@channel, @payload)", ("channel", _schema.WorkChannel),
-            ("payload", WorkNotification.Payload(WorkKind.Orchestrations, senderId))));
+            ("payload", WorkNotification.Payload(WorkKind.Orchestrations, 1, senderId))));
         return await batch.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
     }
 

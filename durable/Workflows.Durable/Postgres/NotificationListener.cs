@@ -131,10 +131,10 @@ internal sealed class NotificationListener : IAsyncDisposable
             return;
         }
 
-        var (kind, origin) = WorkNotification.Parse(e.Payload);
+        var (kind, instances, origin) = WorkNotification.Parse(e.Payload);
         if (origin != WorkerId)
         {
-            SignalLocal(kind);
+            SignalLocal(kind, instances);
         }
     }
 

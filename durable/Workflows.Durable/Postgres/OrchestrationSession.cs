@@ -31,9 +31,6 @@ internal sealed class OrchestrationSession(NpgsqlConnection connection) : IAsync
 
     public required int HistoryLength { get; init; }
 
-    /// <summary>Whether more messages were visible than this instance's: another slot should look.</summary>
-    public required bool MoreWorkVisible { get; init; }
-
     public List<InboxMessage> Messages { get; } = [];
 
     /// <summary>Set once the transaction has committed.</summary>

@@ -37,7 +37,6 @@ internal sealed class OrchestrationStore
         // finished ones included. So every worker of a hub runs all its orchestrators, as in Durable Functions.
         _claimSql = schema.Sql("""
             SELECT i.instance_id, i.execution_id, i.name, i.runtime_status, i.custom_status, i.history_length,
-                   (SELECT count(*) FROM (SELECT 1 FROM {schema}.inbox WHERE visible_at <= now() LIMIT 2) visible) > 1 AS more,
                    set_config('workflows.claimed_instance', i.instance_id, true)
             FROM {schema}.inbox m
             JOIN {schema}.instances i ON i.instance_id = m.instance_id
@@ -162,7 +161,6 @@ internal sealed class OrchestrationStore
                         Status = Enum.Parse<OrchestrationRuntimeStatus>(reader.GetString(3)),
                         CustomStatus = reader.IsDBNull(4) ? null : reader.GetString(4),
                         HistoryLength = reader.GetInt32(5),
-                        MoreWorkVisible = reader.GetBoolean(6),
                     };
                 }
 

@@ -7,8 +7,8 @@ namespace Workflows.Durable.Worker;
 
 /// <summary>
 /// Claims instances with pending messages and runs their episodes. Each of the configured number of slots claims
-/// and runs episodes in its own loop, each episode in its own transaction; a slot that finds work wakes another, so
-/// all slots work under load while idle slots wait for a notification, a timer's due time, or the next poll.
+/// and runs episodes in its own loop, each episode in its own transaction. Whoever creates work wakes as many idle
+/// slots as instances it gave work to; idle slots otherwise wait for a timer's due time or the next poll.
 /// </summary>
 internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProcessor processor, ActivityDispatcher activities, ILogger logger)
 {
@@ -49,20 +49,17 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
 
             if (session is null)
             {
+                hub.Notifications.OrchestrationWork.FoundNothing();
                 lookNow = false;
                 continue;
             }
 
             backoff.Reset();
-            if (session.MoreWorkVisible)
-            {
-                // Let an idle slot look for it while this one runs the episode.
-                hub.Notifications.OrchestrationWork.Set();
-            }
-
             // In-flight episodes finish even when the host is stopping, so their work commits rather than rolls back.
-            // Messages that reached the instance meanwhile were announced to a slot that found it locked: look again.
-            lookNow = await RunEpisodeAsync(session, CancellationToken.None).ConfigureAwait(false);
+            // Look again at once when messages reached the instance meanwhile (their wake-up found it locked) or when
+            // more work was announced than slots could be woken for.
+            var messagesPending = await RunEpisodeAsync(session, CancellationToken.None).ConfigureAwait(false);
+            lookNow = messagesPending || hub.Notifications.OrchestrationWork.Overflowed;
         }
     }
 
@@ -116,9 +113,10 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
                 var reserved = activities.TryReserve(commit.Activities.Count);
                 EpisodeCommitted committed;
                 var created = commit.CreatedWork(reserved);
+                var instancesWithWork = commit.Children.Count + commit.Messages.Select(m => m.InstanceId).Distinct().Count();
                 try
                 {
-                    var notification = created == WorkKind.None ? null : WorkNotification.Payload(created, hub.Notifications.WorkerId);
+                    var notification = created == WorkKind.None ? null : WorkNotification.Payload(created, instancesWithWork, hub.Notifications.WorkerId);
                     committed = await hub.Orchestrations.CommitAsync(session, commit, notification,
                         (hub.Notifications.WorkerId, reserved, hub.Options.StorageProvider.ActivityLeaseDuration), stoppingToken).ConfigureAwait(false);
                 }
@@ -129,7 +127,7 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
                 }
 
                 activities.RunLeased(committed.Leased, reserved);
-                hub.Notifications.SignalLocal(created, commit.Children.Count + commit.Messages.Select(m => m.InstanceId).Distinct().Count());
+                hub.Notifications.SignalLocal(created, instancesWithWork);
                 Remember(session, history, commit);
                 span?.SetTag("workflows.status", commit.Status.ToString());
                 Logs.EpisodeCommitted(logger, session.InstanceId, session.Name, commit.AppendedHistory.Count, commit.Activities.Count + commit.Children.Count + commit.Messages.Count, commit.Status);
