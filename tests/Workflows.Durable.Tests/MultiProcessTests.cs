@@ -11,26 +11,22 @@ public sealed class MultiProcessTests(PostgresFixture postgres)
     public async Task Two_worker_processes_complete_200_orchestrations_without_repeating_any_episode_or_activity()
     {
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromMinutes(4));
-        var hub = DurableTestHost.NewHubName();
-        await using var logSource = postgres.CreateDataSource();
-        var log = new ActivityLog(logSource, ActivityLog.TableFor(hub));
-        await log.CreateAsync(cancel.Token);
-        await using var client = await DurableTestHost.StartAsync(postgres, r => r.AddShared(log), hub, withWorker: false);
-        await using var first = await WorkerProcess.StartAsync(postgres.ConnectionString, hub, 30, cancel.Token);
-        await using var second = await WorkerProcess.StartAsync(postgres.ConnectionString, hub, 30, cancel.Token);
+        await using var hub = await SharedHub.CreateAsync(postgres, cancel.Token);
+        await using var first = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 30, cancel.Token);
+        await using var second = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 30, cancel.Token);
 
         var ids = new List<string>();
         for (var i = 0; i < 200; i++)
         {
-            ids.Add(await client.Client.ScheduleNewOrchestrationInstanceAsync(SharedOrchestrations.Chain, new ChainInput(5), cancellationToken: cancel.Token));
+            ids.Add(await hub.Client.ScheduleNewOrchestrationInstanceAsync(SharedOrchestrations.Chain, new ChainInput(5), cancellationToken: cancel.Token));
         }
 
         foreach (var id in ids)
         {
-            var done = await client.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
+            var done = await hub.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
             Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
             Assert.Equal(5, done.ReadOutputAs<int>());
-            var history = await client.Client.GetInstanceHistoryAsync(id, cancel.Token);
+            var history = await hub.Client.GetInstanceHistoryAsync(id, cancel.Token);
             // An episode committed twice would repeat its scheduling and its results.
             Assert.Equal(5, history.OfType<TaskScheduled>().Select(e => e.TaskId).Distinct().Count());
             Assert.Equal(5, history.OfType<TaskScheduled>().Count());
@@ -38,7 +34,7 @@ public sealed class MultiProcessTests(PostgresFixture postgres)
             Assert.Single(history.OfType<ExecutionCompleted>());
         }
 
-        var executions = await log.ReadAsync(cancel.Token);
+        var executions = await hub.Log.ReadAsync(cancel.Token);
         Assert.Equal(1000, executions.Count);
         Assert.Equal(1000, executions.Select(e => (e.InstanceId, e.Step)).Distinct().Count());
         Assert.Equal([first.Id, second.Id], executions.Select(e => e.ProcessId).Distinct().Order());
@@ -48,26 +44,19 @@ public sealed class MultiProcessTests(PostgresFixture postgres)
     public async Task Worker_killed_with_SIGKILL_mid_orchestration_is_taken_over_without_rerunning_completed_activities()
     {
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromMinutes(2));
-        var hub = DurableTestHost.NewHubName();
-        await using var logSource = postgres.CreateDataSource();
-        var log = new ActivityLog(logSource, ActivityLog.TableFor(hub));
-        await log.CreateAsync(cancel.Token);
-        await using var client = await DurableTestHost.StartAsync(postgres, r => r.AddShared(log), hub, withWorker: false);
-        var doomed = await WorkerProcess.StartAsync(postgres.ConnectionString, hub, 3, cancel.Token);
+        await using var hub = await SharedHub.CreateAsync(postgres, cancel.Token);
+        var doomed = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 3, cancel.Token);
 
-        var id = await client.Client.ScheduleNewOrchestrationInstanceAsync(SharedOrchestrations.Chain, new ChainInput(4, SlowStep: 3), cancellationToken: cancel.Token);
-        while (!(await log.ReadAsync(cancel.Token)).Any(e => e.Step == "step3"))
-        {
-            await Task.Delay(50, cancel.Token);
-        }
+        var id = await hub.Client.ScheduleNewOrchestrationInstanceAsync(SharedOrchestrations.Chain, new ChainInput(4, SlowStep: 3), cancellationToken: cancel.Token);
+        await hub.WaitForStepAsync("step3", cancel.Token);
 
         await doomed.KillAsync();
-        await using var survivor = await WorkerProcess.StartAsync(postgres.ConnectionString, hub, 3, cancel.Token);
-        var done = await client.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
+        await using var survivor = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 3, cancel.Token);
+        var done = await hub.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(4, done.ReadOutputAs<int>());
-        var executions = await log.ReadAsync(cancel.Token);
+        var executions = await hub.Log.ReadAsync(cancel.Token);
         Assert.Equal([(doomed.Id, "step1"), (doomed.Id, "step2"), (doomed.Id, "step3"), (survivor.Id, "step3"), (survivor.Id, "step4")],
             executions.Select(e => (e.ProcessId, e.Step)));
         await doomed.DisposeAsync();
@@ -77,29 +66,22 @@ public sealed class MultiProcessTests(PostgresFixture postgres)
     public async Task Worker_killed_with_SIGKILL_inside_an_episode_releases_the_instance_at_once_and_the_episode_runs_again()
     {
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromMinutes(2));
-        var hub = DurableTestHost.NewHubName();
-        await using var logSource = postgres.CreateDataSource();
-        var log = new ActivityLog(logSource, ActivityLog.TableFor(hub));
-        await log.CreateAsync(cancel.Token);
-        await using var client = await DurableTestHost.StartAsync(postgres, r => r.AddShared(log), hub, withWorker: false);
+        await using var hub = await SharedHub.CreateAsync(postgres, cancel.Token);
         // A long lease: take-over must come from the dead connection ending the transaction, not from expiry.
-        var doomed = await WorkerProcess.StartAsync(postgres.ConnectionString, hub, 600, cancel.Token, stallEpisodes: true);
+        var doomed = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 600, cancel.Token, stallEpisodes: true);
 
-        var id = await client.Client.ScheduleNewOrchestrationInstanceAsync(SharedOrchestrations.Chain, new ChainInput(4), cancellationToken: cancel.Token);
-        while (!(await log.ReadAsync(cancel.Token)).Any(e => e.Step == "episode"))
-        {
-            await Task.Delay(50, cancel.Token);
-        }
+        var id = await hub.Client.ScheduleNewOrchestrationInstanceAsync(SharedOrchestrations.Chain, new ChainInput(4), cancellationToken: cancel.Token);
+        await hub.WaitForStepAsync("episode", cancel.Token);
 
         await doomed.KillAsync();
-        await using var survivor = await WorkerProcess.StartAsync(postgres.ConnectionString, hub, 600, cancel.Token);
-        var done = await client.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
+        await using var survivor = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 600, cancel.Token);
+        var done = await hub.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
 
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(4, done.ReadOutputAs<int>());
-        var steps = (await log.ReadAsync(cancel.Token)).Select(e => e.Step).ToList();
+        var steps = (await hub.Log.ReadAsync(cancel.Token)).Select(e => e.Step).ToList();
         Assert.Equal(["step1", "step2", "episode", "step3", "step4"], steps);
-        var history = await client.Client.GetInstanceHistoryAsync(id, cancel.Token);
+        var history = await hub.Client.GetInstanceHistoryAsync(id, cancel.Token);
         Assert.Equal(4, history.OfType<TaskScheduled>().Count());
         await doomed.DisposeAsync();
     }
