@@ -25,8 +25,8 @@ public sealed class DurableTaskOptions
     public void Validate()
     {
         _ = new Postgres.TaskHubSchema(HubName);
-        Require(MaxConcurrentActivityFunctions >= 1, nameof(MaxConcurrentActivityFunctions), "must be at least 1");
-        Require(MaxConcurrentOrchestratorFunctions >= 1, nameof(MaxConcurrentOrchestratorFunctions), "must be at least 1");
+        Require(MaxConcurrentActivityFunctions >= 1, "maxConcurrentActivityFunctions", "must be at least 1");
+        Require(MaxConcurrentOrchestratorFunctions >= 1, "maxConcurrentOrchestratorFunctions", "must be at least 1");
         Require(StorageProvider.ActivityLeaseDuration >= TimeSpan.FromSeconds(1), "storageProvider.activityLeaseDuration", "must be at least one second");
         Require(StorageProvider.OrchestrationLeaseDuration >= TimeSpan.FromSeconds(1), "storageProvider.orchestrationLeaseDuration", "must be at least one second");
         Require(StorageProvider.MaxPollingInterval > TimeSpan.Zero, "storageProvider.maxPollingInterval", "must be positive");
@@ -37,7 +37,7 @@ public sealed class DurableTaskOptions
     {
         if (!condition)
         {
-            throw new InvalidOperationException($"Setting extensions:durableTask:{setting} {rule}.");
+            throw new InvalidOperationException($"Setting extensions.durableTask.{setting} in host.json {rule}.");
         }
     }
 }
