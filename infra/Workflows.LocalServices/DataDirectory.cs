@@ -124,7 +124,6 @@ internal static class DataDirectory
             "-U", options.SuperUser,
             "-E", "UTF8",
             "--locale=C",
-            "--auth-local=trust",
 
             // Durable defaults kept: initdb fsyncs the new cluster (measured: no slower here than --no-sync).
         };
@@ -132,7 +131,7 @@ internal static class DataDirectory
         string? passwordFile = null;
         if (options.SuperUserPassword is null)
         {
-            arguments.Add("--auth-host=trust");
+            arguments.Add("--auth=trust");
         }
         else
         {
@@ -141,7 +140,8 @@ internal static class DataDirectory
             await File.WriteAllTextAsync(passwordFile, options.SuperUserPassword + "\n", cancellationToken).ConfigureAwait(false);
             File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             account.TakeOwnership(passwordFile);
-            arguments.Add("--auth-host=scram-sha-256");
+            // Clients connect over the Unix socket as well as TCP: both ask for the password.
+            arguments.Add("--auth=scram-sha-256");
             arguments.Add($"--pwfile={passwordFile}");
         }
 

@@ -58,8 +58,14 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         AppDomain.CurrentDomain.ProcessExit += _onProcessExit;
     }
 
-    /// <summary>Gets the Npgsql connection string of the configured database (<c>Host=127.0.0.1</c>).</summary>
+    /// <summary>
+    /// Gets the Npgsql connection string of the configured database, over the server's Unix socket in the cluster
+    /// directory (or 127.0.0.1 when that path is too long for a socket).
+    /// </summary>
     public string ConnectionString { get; }
+
+    /// <summary>Gets the connection string of the configured database over loopback TCP, for tools that need a host and port.</summary>
+    public string TcpConnectionString => new NpgsqlConnectionStringBuilder(ConnectionString) { Host = "127.0.0.1" }.ConnectionString;
 
     /// <summary>Gets the loopback TCP port the server listens on.</summary>
     public int Port => _connection.Port;

@@ -48,7 +48,7 @@ public sealed record EmbeddedPostgresOptions
 
     /// <summary>
     /// Gets the superuser's password. When null (the default), loopback connections are trusted; when set, the
-    /// cluster is initialized with <c>scram-sha-256</c> authentication for TCP connections.
+    /// cluster is initialized with <c>scram-sha-256</c> authentication for socket and TCP connections.
     /// </summary>
     /// <remarks>Authentication is fixed when the cluster is created; changing it later has no effect on an existing cluster.</remarks>
     public string? SuperUserPassword { get; init; }

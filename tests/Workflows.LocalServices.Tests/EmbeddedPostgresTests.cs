@@ -18,8 +18,10 @@ public sealed class EmbeddedPostgresTests
         try
         {
             var builder = new NpgsqlConnectionStringBuilder(server.ConnectionString);
-            Assert.Equal("127.0.0.1", builder.Host);
+            Assert.Equal(server.DataDirectory, builder.Host);
             Assert.Equal(server.Port, builder.Port);
+            Assert.Equal("127.0.0.1", new NpgsqlConnectionStringBuilder(server.TcpConnectionString).Host);
+            Assert.Equal("workflows", await Sql.ScalarAsync<string>(server.TcpConnectionString, "SELECT current_database()"));
             Assert.Equal("workflows", builder.Database);
             Assert.True(File.Exists(Path.Combine(server.DataDirectory, "PG_VERSION")));
             Assert.True(File.Exists(server.LogFile));
