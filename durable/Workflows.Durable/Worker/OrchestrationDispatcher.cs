@@ -18,7 +18,10 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
         Task.WhenAll(Enumerable.Range(0, hub.Options.MaxConcurrentOrchestratorFunctions)
             .Select(slot => Task.Run(() => RunSlotAsync(watchTimers: slot == 0, stoppingToken), CancellationToken.None)));
 
-    /// <param name="watchTimers">Whether this slot wakes for timers coming due; one per process is enough, since it wakes others when it finds more.</param>
+    /// <param name="watchTimers">
+    /// Whether this slot wakes for timers coming due. One per process is enough: work that nobody announced (a timer,
+    /// a lost notification) makes the slot that finds it wake another, until a slot finds nothing.
+    /// </param>
     /// <param name="stoppingToken">Stops claiming.</param>
     private async Task RunSlotAsync(bool watchTimers, CancellationToken stoppingToken)
     {
@@ -26,9 +29,10 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
         var lookNow = true;
         while (!stoppingToken.IsCancellationRequested)
         {
+            var announced = true;
             if (!lookNow)
             {
-                await WaitForWorkAsync(backoff, watchTimers, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                announced = await WaitForWorkAsync(backoff, watchTimers, stoppingToken).ConfigureAwait(false);
             }
 
             OrchestrationSession? session;
@@ -55,6 +59,11 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
             }
 
             backoff.Reset();
+            if (!announced)
+            {
+                hub.Notifications.OrchestrationWork.Set();
+            }
+
             // In-flight episodes finish even when the host is stopping, so their work commits rather than rolls back.
             // Look again at once when messages reached the instance meanwhile (their wake-up found it locked) or when
             // more work was announced than slots could be woken for.
@@ -63,7 +72,8 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
         }
     }
 
-    private async Task WaitForWorkAsync(PollingBackoff backoff, bool watchTimers, CancellationToken stoppingToken)
+    /// <summary>Waits for a wake-up, a timer's due time or the next poll; true when woken by an announcement.</summary>
+    private async Task<bool> WaitForWorkAsync(PollingBackoff backoff, bool watchTimers, CancellationToken stoppingToken)
     {
         var wait = backoff.Next();
         try
@@ -79,10 +89,20 @@ internal sealed class OrchestrationDispatcher(PostgresTaskHub hub, EpisodeProces
             Logs.DispatcherError(logger, "orchestration", ex);
         }
 
-        if (await hub.Notifications.OrchestrationWork.WaitAsync(wait, stoppingToken).ConfigureAwait(false))
+        try
         {
-            backoff.Reset();
+            if (await hub.Notifications.OrchestrationWork.WaitAsync(wait, stoppingToken).ConfigureAwait(false))
+            {
+                backoff.Reset();
+                return true;
+            }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the slot's loop ends.
+        }
+
+        return false;
     }
 
     /// <summary>Runs and commits one episode; returns whether the instance has more messages waiting.</summary>
