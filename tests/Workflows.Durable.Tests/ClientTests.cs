@@ -99,7 +99,7 @@ public sealed class ClientTests(PostgresFixture postgres)
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", cancellationToken: cancel.Token);
-        await TimerAndEventTests.WaitForCustomStatusAsync(host, id, cancel.Token);
+        await host.WaitForCustomStatusAsync(id, cancel.Token);
 
         await host.Client.TerminateInstanceAsync(id, "dataset withdrawn", cancel.Token);
         var done = await host.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
@@ -116,13 +116,10 @@ public sealed class ClientTests(PostgresFixture postgres)
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", cancellationToken: cancel.Token);
-        await TimerAndEventTests.WaitForCustomStatusAsync(host, id, cancel.Token);
+        await host.WaitForCustomStatusAsync(id, cancel.Token);
 
         await host.Client.SuspendInstanceAsync(id, "maintenance", cancel.Token);
-        while ((await host.Client.GetInstanceAsync(id, cancellationToken: cancel.Token))!.RuntimeStatus != OrchestrationRuntimeStatus.Suspended)
-        {
-            await Task.Delay(20, cancel.Token);
-        }
+        await host.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Suspended, cancel.Token);
 
         await host.Client.RaiseEventAsync(id, "Go", "after resume", cancel.Token);
         await Task.Delay(1500, cancel.Token);
@@ -198,7 +195,7 @@ public sealed class ClientTests(PostgresFixture postgres)
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", cancellationToken: cancel.Token);
 
-        await TimerAndEventTests.WaitForCustomStatusAsync(host, id, cancel.Token);
+        await host.WaitForCustomStatusAsync(id, cancel.Token);
         var running = await host.Client.GetInstanceAsync(id, cancellationToken: cancel.Token);
         await host.Client.RaiseEventAsync(id, "Go", "x", cancel.Token);
         var done = await host.Client.WaitForInstanceCompletionAsync(id, cancellationToken: cancel.Token);

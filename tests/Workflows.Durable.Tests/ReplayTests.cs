@@ -80,7 +80,7 @@ public sealed class ReplayTests(PostgresFixture postgres)
             .AddActivityFunc<object?, string>("Extract", (_, _) => Task.FromResult("x")), hubName: hub))
         {
             id = await v1.Client.ScheduleNewOrchestrationInstanceAsync("Evolving", cancellationToken: cancel.Token);
-            await TimerAndEventTests.WaitForCustomStatusAsync(v1, id, cancel.Token);
+            await v1.WaitForCustomStatusAsync(id, cancel.Token);
         }
 
         // Version 2 of the code was deployed while the instance was waiting: it now calls another activity first.
@@ -119,7 +119,7 @@ public sealed class ReplayTests(PostgresFixture postgres)
         await using (var first = await DurableTestHost.StartAsync(postgres, Register, hub, o => o.MaxConcurrentActivityFunctions = 64))
         {
             id = await first.Client.ScheduleNewOrchestrationInstanceAsync("Wide", 5000, cancellationToken: cancel.Token);
-            await TimerAndEventTests.WaitForCustomStatusAsync(first, id, cancel.Token);
+            await first.WaitForCustomStatusAsync(id, cancel.Token);
         }
 
         // A new process has no cached history: it must read all of it and replay it.

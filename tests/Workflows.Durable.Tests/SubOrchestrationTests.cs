@@ -111,10 +111,7 @@ public sealed class SubOrchestrationTests(PostgresFixture postgres)
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
         var childId = "forever-" + Guid.NewGuid().ToString("N");
         var parent = await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiting", childId, cancellationToken: cancel.Token);
-        while ((await host.Client.GetInstanceAsync(childId, cancellationToken: cancel.Token))?.RuntimeStatus != OrchestrationRuntimeStatus.Running)
-        {
-            await Task.Delay(20, cancel.Token);
-        }
+        await host.WaitForStatusAsync(childId, OrchestrationRuntimeStatus.Running, cancel.Token);
 
         await host.Client.TerminateInstanceAsync(childId, "operator stopped it", cancel.Token);
         var result = await host.Client.WaitForInstanceCompletionAsync(parent, true, cancel.Token);

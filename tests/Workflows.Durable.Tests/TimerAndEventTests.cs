@@ -80,7 +80,7 @@ public sealed class TimerAndEventTests(PostgresFixture postgres)
             }));
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Approve", cancellationToken: cancel.Token);
-        await WaitForCustomStatusAsync(host, id, cancel.Token);
+        await host.WaitForCustomStatusAsync(id, cancel.Token);
 
         await host.Client.RaiseEventAsync(id, "approval", new Approval("ana", true), cancel.Token);
         var result = await host.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
@@ -150,7 +150,7 @@ public sealed class TimerAndEventTests(PostgresFixture postgres)
             }));
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("SecondChance", cancellationToken: cancel.Token);
-        await WaitForCustomStatusAsync(host, id, cancel.Token);
+        await host.WaitForCustomStatusAsync(id, cancel.Token);
 
         await host.Client.RaiseEventAsync(id, "Data", "late but delivered", cancel.Token);
         var result = await host.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
@@ -158,14 +158,6 @@ public sealed class TimerAndEventTests(PostgresFixture postgres)
         Assert.Equal("late but delivered", result.ReadOutputAs<string>());
         var history = await host.Client.GetInstanceHistoryAsync(id, cancel.Token);
         Assert.Single(history.OfType<EventRaised>());
-    }
-
-    internal static async Task WaitForCustomStatusAsync(DurableTestHost host, string id, CancellationToken cancellationToken)
-    {
-        while ((await host.Client.GetInstanceAsync(id, cancellationToken: cancellationToken))?.SerializedCustomStatus is null)
-        {
-            await Task.Delay(20, cancellationToken);
-        }
     }
 }
 

@@ -1,6 +1,6 @@
 using Npgsql;
 using Workflows.Durable.History;
-using static Workflows.Durable.Postgres.OrchestrationStore;
+using static Workflows.Durable.Postgres.BatchCommands;
 
 namespace Workflows.Durable.Postgres;
 

@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using Workflows.Durable.History;
+using static Workflows.Durable.Postgres.BatchCommands;
 
 namespace Workflows.Durable.Postgres;
 
@@ -208,8 +209,8 @@ internal sealed class OrchestrationStore
         return new EpisodeCommitted(leased, pending);
     }
 
-    /// <summary>An insert of inbox messages; shared with the client and activity stores.</summary>
-    internal static NpgsqlBatchCommand MessagesCommand(string sql, IReadOnlyCollection<OutgoingMessage> messages) =>
+    /// <summary>An insert of inbox messages (timers, messages to other instances).</summary>
+    private static NpgsqlBatchCommand MessagesCommand(string sql, IReadOnlyCollection<OutgoingMessage> messages) =>
         Command(sql,
             ("instance_ids", messages.Select(m => m.InstanceId).ToArray()),
             ("execution_ids", new NpgsqlParameter { ParameterName = "execution_ids", NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid, Value = messages.Select(m => m.ExecutionId).ToArray() }),
@@ -217,16 +218,4 @@ internal sealed class OrchestrationStore
             ("events", messages.Select(m => HistoryJson.Serialize(m.Event)).ToArray()),
             ("visible", new NpgsqlParameter { ParameterName = "visible", NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz, Value = messages.Select(m => m.VisibleAt).ToArray() }),
             ("control", messages.Select(m => m.IsControl).ToArray()));
-
-    /// <summary>A batch command with named parameters; a value that is already a parameter is added as is.</summary>
-    internal static NpgsqlBatchCommand Command(string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = new NpgsqlBatchCommand(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter(name, value ?? DBNull.Value));
-        }
-
-        return command;
-    }
 }

@@ -70,6 +70,24 @@ public sealed class DurableTestHost : IAsyncDisposable
         return await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancel.Token);
     }
 
+    /// <summary>Waits until the instance has set a custom status.</summary>
+    public async Task WaitForCustomStatusAsync(string instanceId, CancellationToken cancellationToken)
+    {
+        while ((await Client.GetInstanceAsync(instanceId, cancellationToken: cancellationToken))?.SerializedCustomStatus is null)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
+    /// <summary>Waits until the instance is in <paramref name="status"/>.</summary>
+    public async Task WaitForStatusAsync(string instanceId, OrchestrationRuntimeStatus status, CancellationToken cancellationToken)
+    {
+        while ((await Client.GetInstanceAsync(instanceId, cancellationToken: cancellationToken))?.RuntimeStatus != status)
+        {
+            await Task.Delay(20, cancellationToken);
+        }
+    }
+
     /// <summary>A token that ends the test's waiting after <paramref name="timeout"/> or when xunit cancels the test.</summary>
     public static CancellationTokenSource Timeout(TimeSpan timeout)
     {
