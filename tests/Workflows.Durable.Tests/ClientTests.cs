@@ -16,6 +16,14 @@ public sealed class ClientTests(PostgresFixture postgres)
             return value;
         });
 
+    /// <summary>Starts a WaitForGo instance and returns once it waits for its event.</summary>
+    private static async Task<string> StartWaitingAsync(DurableTestHost host, CancellationToken cancellationToken)
+    {
+        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", cancellationToken: cancellationToken);
+        await host.WaitForCustomStatusAsync(id, cancellationToken);
+        return id;
+    }
+
     [Fact]
     public async Task Starting_an_instance_id_that_is_still_running_is_refused_with_a_clear_error()
     {
@@ -98,8 +106,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
-        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", cancellationToken: cancel.Token);
-        await host.WaitForCustomStatusAsync(id, cancel.Token);
+        var id = await StartWaitingAsync(host, cancel.Token);
 
         await host.Client.TerminateInstanceAsync(id, "dataset withdrawn", cancel.Token);
         var done = await host.Client.WaitForInstanceCompletionAsync(id, true, cancel.Token);
@@ -115,8 +122,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
-        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", cancellationToken: cancel.Token);
-        await host.WaitForCustomStatusAsync(id, cancel.Token);
+        var id = await StartWaitingAsync(host, cancel.Token);
 
         await host.Client.SuspendInstanceAsync(id, "maintenance", cancel.Token);
         await host.WaitForStatusAsync(id, OrchestrationRuntimeStatus.Suspended, cancel.Token);
@@ -193,9 +199,8 @@ public sealed class ClientTests(PostgresFixture postgres)
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
         using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
-        var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", cancellationToken: cancel.Token);
+        var id = await StartWaitingAsync(host, cancel.Token);
 
-        await host.WaitForCustomStatusAsync(id, cancel.Token);
         var running = await host.Client.GetInstanceAsync(id, cancellationToken: cancel.Token);
         await host.Client.RaiseEventAsync(id, "Go", "x", cancel.Token);
         var done = await host.Client.WaitForInstanceCompletionAsync(id, cancellationToken: cancel.Token);

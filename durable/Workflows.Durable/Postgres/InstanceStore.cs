@@ -7,7 +7,6 @@ namespace Workflows.Durable.Postgres;
 /// <summary>The client's reads and writes of orchestration instances.</summary>
 internal sealed class InstanceStore
 {
-    private const string TerminalStatuses = "('Completed', 'Failed', 'Terminated')";
     private readonly NpgsqlDataSource _dataSource;
     private readonly TaskHubSchema _schema;
     private readonly string _createSql;
@@ -23,11 +22,7 @@ internal sealed class InstanceStore
             WITH created AS (
                 INSERT INTO {"{schema}"}.instances AS i (instance_id, execution_id, name, runtime_status, input, created_at, last_updated_at, scheduled_start_at)
                 VALUES (@instance_id, @execution_id, @name, 'Pending', @input, now(), now(), @start_at)
-                ON CONFLICT (instance_id) DO UPDATE
-                    SET execution_id = EXCLUDED.execution_id, name = EXCLUDED.name, runtime_status = 'Pending', input = EXCLUDED.input,
-                        output = NULL, custom_status = NULL, failure = NULL, parent_instance_id = NULL, history_length = 0,
-                        created_at = now(), last_updated_at = now(), completed_at = NULL, scheduled_start_at = EXCLUDED.scheduled_start_at
-                    WHERE i.runtime_status IN {TerminalStatuses}
+                {InstanceRestart.OnConflict}
                 RETURNING i.instance_id),
             cleared AS (
                 DELETE FROM {"{schema}"}.history h USING created c WHERE h.instance_id = c.instance_id),
@@ -41,7 +36,7 @@ internal sealed class InstanceStore
             INSERT INTO {"{schema}"}.inbox (instance_id, event_type, event, is_control, visible_at)
             SELECT instance_id, @type, @event, @control,
                    CASE WHEN @control THEN now() ELSE GREATEST(now(), COALESCE(scheduled_start_at, now())) END
-            FROM {"{schema}"}.instances WHERE instance_id = @instance_id AND runtime_status NOT IN {TerminalStatuses}
+            FROM {"{schema}"}.instances WHERE instance_id = @instance_id AND runtime_status NOT IN {InstanceRestart.FinishedStatuses}
             RETURNING id
             """);
     }

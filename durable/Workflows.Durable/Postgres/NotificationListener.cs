@@ -120,14 +120,7 @@ internal sealed class NotificationListener : IAsyncDisposable
     {
         if (e.Channel == _schema.CompletionChannel)
         {
-            if (_completionWaiters.TryRemove(e.Payload, out var waiters))
-            {
-                foreach (var waiter in waiters)
-                {
-                    waiter.TrySetResult();
-                }
-            }
-
+            ReleaseWaiters(e.Payload);
             return;
         }
 
@@ -143,12 +136,17 @@ internal sealed class NotificationListener : IAsyncDisposable
         SignalLocal(WorkKind.Orchestrations | WorkKind.Activities);
         foreach (var instanceId in _completionWaiters.Keys)
         {
-            if (_completionWaiters.TryRemove(instanceId, out var waiters))
+            ReleaseWaiters(instanceId);
+        }
+    }
+
+    private void ReleaseWaiters(string instanceId)
+    {
+        if (_completionWaiters.TryRemove(instanceId, out var waiters))
+        {
+            foreach (var waiter in waiters)
             {
-                foreach (var waiter in waiters)
-                {
-                    waiter.TrySetResult();
-                }
+                waiter.TrySetResult();
             }
         }
     }

@@ -62,18 +62,14 @@ internal sealed class OrchestrationStatements
                 AS m(instance_id, execution_id, event_type, event, visible_at, is_control)
             """);
         // A child id held by a running instance is refused, and the parent hears of it as a failed sub-orchestration.
-        StartChildrenSql = schema.Sql("""
+        StartChildrenSql = schema.Sql($$"""
             WITH req AS (
                 SELECT * FROM unnest(@child_ids::text[], @child_names::text[], @child_inputs::text[], @child_executions::uuid[], @started::text[], @taken::text[])
                     AS r(instance_id, name, input, execution_id, started_event, taken_event)),
             created AS (
                 INSERT INTO {schema}.instances AS i (instance_id, execution_id, name, runtime_status, input, parent_instance_id, created_at, last_updated_at)
                 SELECT instance_id, execution_id, name, 'Pending', input, @instance_id, now(), now() FROM req
-                ON CONFLICT (instance_id) DO UPDATE
-                    SET execution_id = EXCLUDED.execution_id, name = EXCLUDED.name, runtime_status = 'Pending', input = EXCLUDED.input,
-                        output = NULL, custom_status = NULL, failure = NULL, parent_instance_id = EXCLUDED.parent_instance_id,
-                        history_length = 0, created_at = now(), last_updated_at = now(), completed_at = NULL, scheduled_start_at = NULL
-                    WHERE i.runtime_status IN ('Completed', 'Failed', 'Terminated')
+                {{InstanceRestart.OnConflict}}
                 RETURNING i.instance_id),
             cleared AS (
                 DELETE FROM {schema}.history h USING created c WHERE h.instance_id = c.instance_id),

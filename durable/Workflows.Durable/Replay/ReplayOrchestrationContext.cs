@@ -91,8 +91,7 @@ internal sealed partial class ReplayOrchestrationContext : TaskOrchestrationCont
             _ => fireAt,
         };
         _pendingActions.Add(id, new CreateTimerAction(id, utc));
-        var completion = new TaskCompletionSource<string?>();
-        _openTasks.Add(id, new OpenTask("timer", completion));
+        var completion = RegisterOpenTask(id, "timer");
         if (cancellationToken.CanBeCanceled)
         {
             // Cancellation comes from orchestrator code, so this runs on the replay thread, deterministically.
@@ -186,11 +185,14 @@ internal sealed partial class ReplayOrchestrationContext : TaskOrchestrationCont
         return json;
     }
 
-    private Task<TResult> Open<TResult>(int id, string name)
+    private Task<TResult> Open<TResult>(int id, string name) => Deserialize<TResult>(RegisterOpenTask(id, name).Task);
+
+    /// <summary>Registers a task that a history event will complete.</summary>
+    private TaskCompletionSource<string?> RegisterOpenTask(int id, string name)
     {
         var completion = new TaskCompletionSource<string?>();
         _openTasks.Add(id, new OpenTask(name, completion));
-        return Deserialize<TResult>(completion.Task);
+        return completion;
     }
 
     private async Task<T> Deserialize<T>(Task<string?> raw) => (T)_converter.Deserialize(await raw, typeof(T))!;

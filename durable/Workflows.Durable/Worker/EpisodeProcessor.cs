@@ -44,10 +44,7 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
         if (suspended)
         {
             // Work messages stay in the inbox until the instance is resumed.
-            var commit = new EpisodeCommit { Status = OrchestrationRuntimeStatus.Suspended, CustomStatus = session.CustomStatus };
-            commit.ConsumedMessageIds.AddRange(stale.Concat(control).Select(m => m.Id));
-            commit.AppendedHistory.AddRange(controlEvents);
-            return commit;
+            return ControlOnly(session, OrchestrationRuntimeStatus.Suspended, stale.Concat(control), controlEvents);
         }
 
         if (work.Count == 0)
@@ -57,10 +54,7 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
                 return stale.Count == 0 ? null : ConsumeOnly(session, stale);
             }
 
-            var resumed = new EpisodeCommit { Status = OrchestrationRuntimeStatus.Running, CustomStatus = session.CustomStatus };
-            resumed.ConsumedMessageIds.AddRange(stale.Concat(control).Select(m => m.Id));
-            resumed.AppendedHistory.AddRange(controlEvents);
-            return resumed;
+            return ControlOnly(session, OrchestrationRuntimeStatus.Running, stale.Concat(control), controlEvents);
         }
 
         if (started is null)
@@ -170,6 +164,15 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
             ? new SubOrchestrationInstanceCompleted(started.ParentTaskId, output) { Timestamp = DateTime.UtcNow }
             : new SubOrchestrationInstanceFailed(started.ParentTaskId, failure) { Timestamp = DateTime.UtcNow };
         commit.Messages.Add(new OutgoingMessage(parent.InstanceId, started.ParentExecutionId, outcome));
+    }
+
+    /// <summary>An episode of control messages only: the status they leave, and their events in history.</summary>
+    private static EpisodeCommit ControlOnly(OrchestrationSession session, OrchestrationRuntimeStatus status, IEnumerable<InboxMessage> consumed, List<HistoryEvent> controlEvents)
+    {
+        var commit = new EpisodeCommit { Status = status, CustomStatus = session.CustomStatus };
+        commit.ConsumedMessageIds.AddRange(consumed.Select(m => m.Id));
+        commit.AppendedHistory.AddRange(controlEvents);
+        return commit;
     }
 
     private static EpisodeCommit ConsumeOnly(OrchestrationSession session, IEnumerable<InboxMessage> messages)
