@@ -23,6 +23,9 @@ internal static partial class Logs
     [LoggerMessage(12, LogLevel.Error, "Episode of {InstanceId} was rolled back and will be retried")]
     public static partial void EpisodeRolledBack(ILogger logger, string instanceId, Exception exception);
 
+    [LoggerMessage(15, LogLevel.Error, "Episodes of {InstanceIds} were rolled back together and will be retried, one instance at a time for a while")]
+    public static partial void SessionRolledBack(ILogger logger, string instanceIds, Exception exception);
+
     [LoggerMessage(13, LogLevel.Warning, "Orchestration {InstanceId} failed: {Failure}")]
     public static partial void OrchestrationFailed(ILogger logger, string instanceId, string failure);
 

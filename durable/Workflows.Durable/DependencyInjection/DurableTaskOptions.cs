@@ -31,6 +31,7 @@ public sealed class DurableTaskOptions
         Require(StorageProvider.OrchestrationLeaseDuration >= TimeSpan.FromSeconds(1), "storageProvider.orchestrationLeaseDuration", "must be at least one second");
         Require(StorageProvider.MaxPollingInterval > TimeSpan.Zero, "storageProvider.maxPollingInterval", "must be positive");
         Require(StorageProvider.ActivityBatchSize >= 1, "storageProvider.activityBatchSize", "must be at least 1");
+        Require(StorageProvider.OrchestrationBatchSize >= 1, "storageProvider.orchestrationBatchSize", "must be at least 1");
     }
 
     private static void Require(bool condition, string setting, string rule)
@@ -62,4 +63,10 @@ public sealed class PostgresStorageOptions
 
     /// <summary>The most activity tasks leased in one query.</summary>
     public int ActivityBatchSize { get; set; } = 32;
+
+    /// <summary>
+    /// The most instances one orchestration slot claims at once. Their episodes run one after another and commit in
+    /// one transaction, which saves round trips and commits when many instances are ready; each stays atomic.
+    /// </summary>
+    public int OrchestrationBatchSize { get; set; } = 8;
 }

@@ -41,7 +41,10 @@ internal sealed record OutgoingMessage(string InstanceId, Guid? ExecutionId, His
 /// <summary>A sub-orchestration to create, with the failure to report instead if its id is taken by a running instance.</summary>
 internal sealed record ChildStart(string InstanceId, string Name, string? Input, Guid ExecutionId, ExecutionStarted Started, SubOrchestrationInstanceFailed IfTaken);
 
-/// <summary>What a committed episode tells its worker.</summary>
+/// <summary>An episode ready to commit: the instance, its writes, and how many of its activities this worker leases.</summary>
+internal sealed record EpisodeToCommit(ClaimedInstance Instance, EpisodeCommit Commit, int Leased);
+
+/// <summary>What a committed session tells its worker.</summary>
 /// <param name="Leased">Activity tasks leased to this worker in the commit.</param>
-/// <param name="MessagesPending">Whether messages for the instance arrived while the episode ran.</param>
-internal sealed record EpisodeCommitted(List<ActivityWorkItem> Leased, bool MessagesPending);
+/// <param name="MessagesPending">Whether messages for any of the instances arrived while the episodes ran.</param>
+internal sealed record SessionCommitted(List<ActivityWorkItem> Leased, bool MessagesPending);

@@ -20,13 +20,13 @@ internal sealed class OrchestrationStore
     }
 
     /// <summary>
-    /// Claims the next instance with visible messages and reads them, or returns null when there is none.
-    /// The returned session holds the instance until committed or disposed.
+    /// Claims up to <paramref name="limit"/> instances with visible messages and reads the messages, or returns null
+    /// when there is none. The returned session holds the instances until committed or disposed.
     /// </summary>
-    public async Task<OrchestrationSession?> TryClaimAsync(CancellationToken cancellationToken)
+    public async Task<OrchestrationSession?> TryClaimAsync(int limit, CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        OrchestrationSession? session = null;
+        var session = new OrchestrationSession(connection);
         try
         {
             using (var batch = new NpgsqlBatch(connection))
@@ -34,12 +34,13 @@ internal sealed class OrchestrationStore
                 // The lease is the connection's idle_in_transaction_session_timeout (see PostgresTaskHub): the server
                 // ends this transaction if the worker stops talking to it for that long.
                 batch.BatchCommands.Add(Command("BEGIN"));
-                batch.BatchCommands.Add(Command(_sql.ClaimSql));
+                batch.BatchCommands.Add(Command(_sql.ClaimSql(limit)));
                 batch.BatchCommands.Add(Command(_sql.MessagesSql));
                 using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var byId = new Dictionary<string, ClaimedInstance>(StringComparer.Ordinal);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    session = new OrchestrationSession(connection)
+                    var instance = new ClaimedInstance
                     {
                         InstanceId = reader.GetString(0),
                         ExecutionId = reader.GetGuid(1),
@@ -48,21 +49,23 @@ internal sealed class OrchestrationStore
                         CustomStatus = reader.IsDBNull(4) ? null : reader.GetString(4),
                         HistoryLength = reader.GetInt32(5),
                     };
+                    byId.Add(instance.InstanceId, instance);
+                    session.Instances.Add(instance);
                 }
 
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-                while (session is not null && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    session.Messages.Add(new InboxMessage(
-                        reader.GetInt64(0),
-                        reader.IsDBNull(1) ? null : reader.GetGuid(1),
-                        HistoryJson.Deserialize(reader.GetString(2))));
+                    byId[reader.GetString(0)].Messages.Add(new InboxMessage(
+                        reader.GetInt64(1),
+                        reader.IsDBNull(2) ? null : reader.GetGuid(2),
+                        HistoryJson.Deserialize(reader.GetString(3))));
                 }
             }
 
-            if (session is null)
+            if (session.Instances.Count == 0)
             {
-                await OrchestrationSession.CloseAsync(connection, committed: false).ConfigureAwait(false);
+                await session.DisposeAsync().ConfigureAwait(false);
                 return null;
             }
 
@@ -70,25 +73,26 @@ internal sealed class OrchestrationStore
         }
         catch
         {
-            await OrchestrationSession.CloseAsync(connection, committed: false).ConfigureAwait(false);
+            await session.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }
 
-    /// <summary>Reads the claimed instance's history from <paramref name="fromSequence"/> on.</summary>
-    public async Task<List<HistoryEvent>> LoadHistoryAsync(OrchestrationSession session, int fromSequence, CancellationToken cancellationToken)
+    /// <summary>Reads the histories of claimed instances, each from the given sequence number on, in one round trip.</summary>
+    public async Task<Dictionary<string, List<HistoryEvent>>> LoadHistoriesAsync(
+        OrchestrationSession session, IReadOnlyCollection<(ClaimedInstance Instance, int FromSequence)> wanted, CancellationToken cancellationToken)
     {
-        var history = new List<HistoryEvent>(Math.Max(0, session.HistoryLength - fromSequence));
+        var histories = wanted.ToDictionary(w => w.Instance.InstanceId, w => new List<HistoryEvent>(Math.Max(0, w.Instance.HistoryLength - w.FromSequence)), StringComparer.Ordinal);
         using var command = new NpgsqlCommand(_sql.HistorySql, session.Connection);
-        command.Parameters.AddWithValue("instance_id", session.InstanceId);
-        command.Parameters.AddWithValue("from", fromSequence);
+        command.Parameters.AddWithValue("instance_ids", wanted.Select(w => w.Instance.InstanceId).ToArray());
+        command.Parameters.AddWithValue("from", wanted.Select(w => w.FromSequence).ToArray());
         using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            history.Add(HistoryJson.Deserialize(reader.GetString(0)));
+            histories[reader.GetString(0)].Add(HistoryJson.Deserialize(reader.GetString(1)));
         }
 
-        return history;
+        return histories;
     }
 
     /// <summary>Seconds until the next timer or delayed message becomes visible, or null when none is waiting.</summary>
@@ -99,65 +103,49 @@ internal sealed class OrchestrationStore
         return seconds is double value ? TimeSpan.FromSeconds(Math.Max(0, value)) : null;
     }
 
+    /// <summary>Hides the instances' visible messages for <paramref name="delay"/>, so instances whose episodes keep failing do not hold up the rest.</summary>
+    public async Task DeferAsync(IReadOnlyCollection<string> instanceIds, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        using var command = _dataSource.CreateCommand(_sql.DeferSql);
+        command.Parameters.AddWithValue("instance_ids", instanceIds.ToArray());
+        command.Parameters.AddWithValue("delay", delay);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>
-    /// Writes the episode and commits, releasing the instance. Returns the activity tasks leased to
-    /// <paramref name="lease"/>'s worker in the same commit (the first <c>Count</c> of the episode's activities), and
-    /// whether messages for the instance arrived while the episode ran.
+    /// Writes the session's episodes and commits, releasing its instances. Returns the activity tasks leased to
+    /// <paramref name="lease"/>'s worker in the same commit (the first <see cref="EpisodeToCommit.Leased"/> of each
+    /// episode's activities), and whether messages for the instances arrived while the episodes ran.
     /// </summary>
-    public async Task<EpisodeCommitted> CommitAsync(
-        OrchestrationSession session, EpisodeCommit commit, string? workNotification, (string WorkerId, int Count, TimeSpan Duration) lease, CancellationToken cancellationToken)
+    public async Task<SessionCommitted> CommitAsync(
+        OrchestrationSession session, IReadOnlyList<EpisodeToCommit> episodes, string? workNotification, (string WorkerId, TimeSpan Duration) lease, CancellationToken cancellationToken)
     {
         using var batch = new NpgsqlBatch(session.Connection);
         var commands = batch.BatchCommands;
-        var id = ("instance_id", (object)session.InstanceId);
-        if (commit.ConsumedMessageIds.Count > 0)
+        var consumed = episodes.SelectMany(e => e.Commit.ConsumedMessageIds).ToArray();
+        if (consumed.Length > 0)
         {
-            commands.Add(Command(_sql.ConsumeSql, ("ids", commit.ConsumedMessageIds.ToArray())));
+            commands.Add(Command(_sql.ConsumeSql, ("ids", consumed)));
         }
 
-        if (commit.NewExecution is { } next)
+        foreach (var (instance, commit, _) in episodes)
         {
-            commands.Add(Command(_sql.RestartExecutionSql[0], id));
-            commands.Add(Command(_sql.RestartExecutionSql[1], id));
-            commands.Add(Command(_sql.RestartExecutionSql[2], id, ("execution_id", session.ExecutionId)));
-            commands.Add(Command(_sql.RestartExecutionSql[3], id, ("new_execution_id", next.ExecutionId),
-                ("input", (object?)next.Input ?? DBNull.Value), ("custom_status", (object?)commit.CustomStatus ?? DBNull.Value)));
-        }
-        else if (commit.UpdatesInstance)
-        {
-            if (commit.AppendedHistory.Count > 0)
+            if (commit.NewExecution is { } next)
             {
-                commands.Add(Command(_sql.AppendHistorySql, id, ("first", session.HistoryLength),
-                    ("types", commit.AppendedHistory.Select(HistoryJson.TypeName).ToArray()),
-                    ("events", commit.AppendedHistory.Select(HistoryJson.Serialize).ToArray())));
-            }
-
-            var terminal = commit.Status.IsTerminal();
-            commands.Add(Command(_sql.UpdateInstanceSql, id, ("status", commit.Status.ToString()),
-                ("output", (object?)commit.Output ?? DBNull.Value),
-                ("failure", commit.Failure is null ? DBNull.Value : DataConverter.Default.Serialize(commit.Failure)!),
-                ("custom_status", (object?)commit.CustomStatus ?? DBNull.Value),
-                ("appended", commit.AppendedHistory.Count), ("terminal", terminal)));
-            if (terminal)
-            {
-                commands.Add(Command(_sql.FinishSql[0], id));
-                commands.Add(Command(_sql.FinishSql[1], id));
-                commands.Add(Command(_sql.FinishSql[2], id, ("channel", _schema.CompletionChannel)));
+                var id = ("instance_id", (object)instance.InstanceId);
+                commands.Add(Command(_sql.RestartExecutionSql[0], id));
+                commands.Add(Command(_sql.RestartExecutionSql[1], id));
+                commands.Add(Command(_sql.RestartExecutionSql[2], id, ("execution_id", instance.ExecutionId)));
+                commands.Add(Command(_sql.RestartExecutionSql[3], id, ("new_execution_id", next.ExecutionId),
+                    ("input", (object?)next.Input ?? DBNull.Value), ("custom_status", (object?)commit.CustomStatus ?? DBNull.Value)));
             }
         }
 
-        if (commit.Activities.Count > 0)
+        AddInstanceUpdates(commands, episodes.Where(e => e.Commit.UpdatesInstance && e.Commit.NewExecution is null).ToList());
+        AddActivities(commands, episodes, lease);
+        foreach (var (instance, commit, _) in episodes.Where(e => e.Commit.Children.Count > 0))
         {
-            commands.Add(Command(_sql.EnqueueActivitiesSql, id, ("execution_id", session.ExecutionId),
-                ("leased", lease.Count), ("worker", lease.WorkerId), ("lease", lease.Duration),
-                ("task_ids", commit.Activities.Select(a => a.TaskId).ToArray()),
-                ("names", commit.Activities.Select(a => a.Name).ToArray()),
-                ("inputs", commit.Activities.Select(a => a.Input).ToArray())));
-        }
-
-        if (commit.Children.Count > 0)
-        {
-            commands.Add(Command(_sql.StartChildrenSql, id, ("execution_id", session.ExecutionId),
+            commands.Add(Command(_sql.StartChildrenSql, ("instance_id", instance.InstanceId), ("execution_id", instance.ExecutionId),
                 ("child_ids", commit.Children.Select(c => c.InstanceId).ToArray()),
                 ("child_names", commit.Children.Select(c => c.Name).ToArray()),
                 ("child_inputs", commit.Children.Select(c => c.Input).ToArray()),
@@ -166,9 +154,10 @@ internal sealed class OrchestrationStore
                 ("taken", commit.Children.Select(c => HistoryJson.Serialize(c.IfTaken)).ToArray())));
         }
 
-        if (commit.Messages.Count > 0)
+        var messages = episodes.SelectMany(e => e.Commit.Messages).ToList();
+        if (messages.Count > 0)
         {
-            commands.Add(MessagesCommand(_sql.SendMessagesSql, commit.Messages));
+            commands.Add(MessagesCommand(_sql.SendMessagesSql, messages));
         }
 
         if (workNotification is not null)
@@ -176,7 +165,7 @@ internal sealed class OrchestrationStore
             commands.Add(Command("SELECT pg_notify(@channel, @payload)", ("channel", _schema.WorkChannel), ("payload", workNotification)));
         }
 
-        commands.Add(Command(_sql.PendingSql, id, ("consumed", commit.ConsumedMessageIds.ToArray())));
+        commands.Add(Command(_sql.PendingSql, ("instance_ids", episodes.Select(e => e.Instance.InstanceId).ToArray())));
         commands.Add(Command("COMMIT"));
 
         var leased = new List<ActivityWorkItem>();
@@ -185,20 +174,20 @@ internal sealed class OrchestrationStore
         {
             do
             {
-                if (reader.FieldCount == 1 && reader.GetName(0) == "messages_pending" && await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                var columns = reader.FieldCount == 0 ? null : reader.GetName(0);
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    pending = reader.GetBoolean(0);
-                }
-                else if (reader.FieldCount == 3 && reader.GetName(0) == "leased_activity_id")
-                {
-                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    if (columns == "instance_with_messages")
                     {
-                        if (reader.GetBoolean(2))
-                        {
-                            var taskId = reader.GetInt32(1);
-                            var task = commit.Activities.First(a => a.TaskId == taskId);
-                            leased.Add(new ActivityWorkItem(reader.GetInt64(0), session.InstanceId, session.ExecutionId, taskId, task.Name, task.Input, 1));
-                        }
+                        pending = true;
+                    }
+                    else if (columns == "leased_activity_id" && reader.GetBoolean(3))
+                    {
+                        var instanceId = reader.GetString(1);
+                        var taskId = reader.GetInt32(2);
+                        var episode = episodes.First(e => e.Instance.InstanceId == instanceId);
+                        var task = episode.Commit.Activities.First(a => a.TaskId == taskId);
+                        leased.Add(new ActivityWorkItem(reader.GetInt64(0), instanceId, episode.Instance.ExecutionId, taskId, task.Name, task.Input, 1));
                     }
                 }
             }
@@ -206,7 +195,61 @@ internal sealed class OrchestrationStore
         }
 
         session.Committed = true;
-        return new EpisodeCommitted(leased, pending);
+        return new SessionCommitted(leased, pending);
+    }
+
+    /// <summary>History, status and outputs of every episode that updates its instance in place; finished ones are cleared.</summary>
+    private void AddInstanceUpdates(NpgsqlBatchCommandCollection commands, List<EpisodeToCommit> updates)
+    {
+        if (updates.Count == 0)
+        {
+            return;
+        }
+
+        var appended = updates.SelectMany(e => e.Commit.AppendedHistory.Select((h, i) => (e.Instance, Sequence: e.Instance.HistoryLength + i, Event: h))).ToList();
+        if (appended.Count > 0)
+        {
+            commands.Add(Command(_sql.AppendHistorySql,
+                ("instance_ids", appended.Select(a => a.Instance.InstanceId).ToArray()),
+                ("sequence_numbers", appended.Select(a => a.Sequence).ToArray()),
+                ("types", appended.Select(a => HistoryJson.TypeName(a.Event)).ToArray()),
+                ("events", appended.Select(a => HistoryJson.Serialize(a.Event)).ToArray())));
+        }
+
+        commands.Add(Command(_sql.UpdateInstancesSql,
+            ("instance_ids", updates.Select(e => e.Instance.InstanceId).ToArray()),
+            ("statuses", updates.Select(e => e.Commit.Status.ToString()).ToArray()),
+            ("outputs", updates.Select(e => e.Commit.Output).ToArray()),
+            ("failures", updates.Select(e => e.Commit.Failure is null ? null : DataConverter.Default.Serialize(e.Commit.Failure)).ToArray()),
+            ("custom_statuses", updates.Select(e => e.Commit.CustomStatus).ToArray()),
+            ("appended", updates.Select(e => e.Commit.AppendedHistory.Count).ToArray()),
+            ("terminal", updates.Select(e => e.Commit.Status.IsTerminal()).ToArray())));
+
+        var finished = updates.Where(e => e.Commit.Status.IsTerminal()).Select(e => e.Instance.InstanceId).ToArray();
+        if (finished.Length > 0)
+        {
+            var ids = ("instance_ids", (object)finished);
+            commands.Add(Command(_sql.FinishSql[0], ids));
+            commands.Add(Command(_sql.FinishSql[1], ids));
+            commands.Add(Command(_sql.FinishSql[2], ids, ("channel", _schema.CompletionChannel)));
+        }
+    }
+
+    private void AddActivities(NpgsqlBatchCommandCollection commands, IReadOnlyList<EpisodeToCommit> episodes, (string WorkerId, TimeSpan Duration) lease)
+    {
+        var tasks = episodes.SelectMany(e => e.Commit.Activities.Select((a, i) => (e.Instance, Task: a, Leased: i < e.Leased))).ToList();
+        if (tasks.Count == 0)
+        {
+            return;
+        }
+
+        commands.Add(Command(_sql.EnqueueActivitiesSql, ("worker", lease.WorkerId), ("lease", lease.Duration),
+            ("instance_ids", tasks.Select(t => t.Instance.InstanceId).ToArray()),
+            ("execution_ids", tasks.Select(t => t.Instance.ExecutionId).ToArray()),
+            ("task_ids", tasks.Select(t => t.Task.TaskId).ToArray()),
+            ("names", tasks.Select(t => t.Task.Name).ToArray()),
+            ("inputs", tasks.Select(t => t.Task.Input).ToArray()),
+            ("leased", tasks.Select(t => t.Leased).ToArray())));
     }
 
     /// <summary>An insert of inbox messages (timers, messages to other instances).</summary>

@@ -13,15 +13,15 @@ namespace Workflows.Durable.Worker;
 internal sealed class EpisodeProcessor(DurableTaskRegistry registry, OrchestrationExecutor executor, IServiceProvider services, DataConverter converter)
 {
     /// <summary>Builds the episode's commit, or null when there is nothing to write.</summary>
-    public EpisodeCommit? Process(OrchestrationSession session, IReadOnlyList<HistoryEvent> history)
+    public EpisodeCommit? Process(ClaimedInstance instance, IReadOnlyList<HistoryEvent> history)
     {
         var now = DateTime.UtcNow;
-        var stale = session.Messages.Where(m => m.ExecutionId is { } id && id != session.ExecutionId).ToList();
-        var current = session.Messages.Except(stale).ToList();
-        if (session.Status.IsTerminal())
+        var stale = instance.Messages.Where(m => m.ExecutionId is { } id && id != instance.ExecutionId).ToList();
+        var current = instance.Messages.Except(stale).ToList();
+        if (instance.Status.IsTerminal())
         {
             // Late results, events and timers of a finished instance: nothing will ever receive them.
-            return ConsumeOnly(session, session.Messages);
+            return ConsumeOnly(instance, instance.Messages);
         }
 
         var control = current.Where(m => m.Event is ExecutionTerminated or ExecutionSuspended or ExecutionResumed).ToList();
@@ -30,10 +30,10 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
 
         if (control.FirstOrDefault(m => m.Event is ExecutionTerminated) is { Event: ExecutionTerminated terminated })
         {
-            return Terminate(session, started, terminated, now);
+            return Terminate(instance, started, terminated, now);
         }
 
-        var suspended = session.Status == OrchestrationRuntimeStatus.Suspended;
+        var suspended = instance.Status == OrchestrationRuntimeStatus.Suspended;
         var controlEvents = new List<HistoryEvent>();
         foreach (var message in control)
         {
@@ -44,29 +44,29 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
         if (suspended)
         {
             // Work messages stay in the inbox until the instance is resumed.
-            return ControlOnly(session, OrchestrationRuntimeStatus.Suspended, stale.Concat(control), controlEvents);
+            return ControlOnly(instance, OrchestrationRuntimeStatus.Suspended, stale.Concat(control), controlEvents);
         }
 
         if (work.Count == 0)
         {
             if (controlEvents.Count == 0)
             {
-                return stale.Count == 0 ? null : ConsumeOnly(session, stale);
+                return stale.Count == 0 ? null : ConsumeOnly(instance, stale);
             }
 
-            return ControlOnly(session, OrchestrationRuntimeStatus.Running, stale.Concat(control), controlEvents);
+            return ControlOnly(instance, OrchestrationRuntimeStatus.Running, stale.Concat(control), controlEvents);
         }
 
         if (started is null)
         {
-            throw new InvalidOperationException($"Instance '{session.InstanceId}' has messages but was never started.");
+            throw new InvalidOperationException($"Instance '{instance.InstanceId}' has messages but was never started.");
         }
 
-        var result = Replay(session, history, started, work, now);
-        return ToCommit(session, started, result, controlEvents, session.Messages.Select(m => m.Id));
+        var result = Replay(instance, history, started, work, now);
+        return ToCommit(instance, started, result, controlEvents, instance.Messages.Select(m => m.Id));
     }
 
-    private EpisodeResult Replay(OrchestrationSession session, IReadOnlyList<HistoryEvent> history, ExecutionStarted started, List<InboxMessage> work, DateTime now)
+    private EpisodeResult Replay(ClaimedInstance instance, IReadOnlyList<HistoryEvent> history, ExecutionStarted started, List<InboxMessage> work, DateTime now)
     {
         var newEvents = new List<HistoryEvent>(work.Count + 1) { new OrchestratorStarted { Timestamp = now } };
         newEvents.AddRange(work.Select(m => m.Event));
@@ -74,15 +74,15 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
         {
             var failure = new TaskFailureDetails(typeof(InvalidOperationException).FullName!, $"No orchestrator named '{started.Name}' is registered in this worker.", null);
             return new EpisodeResult([.. newEvents, new ExecutionCompleted(OrchestrationRuntimeStatus.Failed, null, failure) { Timestamp = now }],
-                [], OrchestrationRuntimeStatus.Failed, null, failure, session.CustomStatus, []);
+                [], OrchestrationRuntimeStatus.Failed, null, failure, instance.CustomStatus, []);
         }
 
         using var scope = services.CreateScope();
         var orchestrator = (ITaskOrchestrator)registration.Create(scope.ServiceProvider);
-        return executor.Execute(session.InstanceId, orchestrator, registration.InputType, history, newEvents, session.CustomStatus);
+        return executor.Execute(instance.InstanceId, orchestrator, registration.InputType, history, newEvents, instance.CustomStatus);
     }
 
-    private EpisodeCommit ToCommit(OrchestrationSession session, ExecutionStarted started, EpisodeResult result, List<HistoryEvent> controlEvents, IEnumerable<long> consumed)
+    private EpisodeCommit ToCommit(ClaimedInstance instance, ExecutionStarted started, EpisodeResult result, List<HistoryEvent> controlEvents, IEnumerable<long> consumed)
     {
         var commit = result.Status == OrchestrationRuntimeStatus.ContinuedAsNew
             ? new EpisodeCommit { Status = OrchestrationRuntimeStatus.Running, CustomStatus = result.CustomStatus, NewExecution = (Guid.NewGuid(), result.Output) }
@@ -100,7 +100,7 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
                     commit.Activities.Add((task.TaskId, task.Name, task.Input));
                     break;
                 case CreateTimerAction timer:
-                    commit.Messages.Add(new OutgoingMessage(session.InstanceId, session.ExecutionId, new TimerFired(timer.TaskId, timer.FireAt) { Timestamp = timer.FireAt }, timer.FireAt));
+                    commit.Messages.Add(new OutgoingMessage(instance.InstanceId, instance.ExecutionId, new TimerFired(timer.TaskId, timer.FireAt) { Timestamp = timer.FireAt }, timer.FireAt));
                     break;
                 case CreateSubOrchestrationAction child:
                     var taken = new SubOrchestrationInstanceFailed(child.TaskId, new TaskFailureDetails(
@@ -109,11 +109,11 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
                     { Timestamp = DateTime.UtcNow };
                     if (!childIds.Add(child.InstanceId))
                     {
-                        commit.Messages.Add(new OutgoingMessage(session.InstanceId, session.ExecutionId, taken));
+                        commit.Messages.Add(new OutgoingMessage(instance.InstanceId, instance.ExecutionId, taken));
                         break;
                     }
 
-                    var childStarted = new ExecutionStarted(child.Name, child.Input, new ParentOrchestrationInstance(started.Name, session.InstanceId), child.TaskId, session.ExecutionId)
+                    var childStarted = new ExecutionStarted(child.Name, child.Input, new ParentOrchestrationInstance(started.Name, instance.InstanceId), child.TaskId, instance.ExecutionId)
                     { Timestamp = DateTime.UtcNow };
                     commit.Children.Add(new ChildStart(child.InstanceId, child.Name, child.Input, Guid.NewGuid(), childStarted, taken));
                     break;
@@ -127,7 +127,7 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
                 Timestamp = DateTime.UtcNow,
                 CarriedEvents = result.CarriedEvents.Count == 0 ? null : result.CarriedEvents,
             };
-            commit.Messages.Add(new OutgoingMessage(session.InstanceId, next.ExecutionId, restarted));
+            commit.Messages.Add(new OutgoingMessage(instance.InstanceId, next.ExecutionId, restarted));
         }
         else if (result.Status.IsTerminal())
         {
@@ -137,11 +137,11 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
         return commit;
     }
 
-    private EpisodeCommit Terminate(OrchestrationSession session, ExecutionStarted? started, ExecutionTerminated terminated, DateTime now)
+    private EpisodeCommit Terminate(ClaimedInstance instance, ExecutionStarted? started, ExecutionTerminated terminated, DateTime now)
     {
         var output = converter.Serialize(terminated.Reason);
-        var commit = new EpisodeCommit { Status = OrchestrationRuntimeStatus.Terminated, Output = output, CustomStatus = session.CustomStatus };
-        commit.ConsumedMessageIds.AddRange(session.Messages.Select(m => m.Id));
+        var commit = new EpisodeCommit { Status = OrchestrationRuntimeStatus.Terminated, Output = output, CustomStatus = instance.CustomStatus };
+        commit.ConsumedMessageIds.AddRange(instance.Messages.Select(m => m.Id));
         commit.AppendedHistory.Add(new OrchestratorStarted { Timestamp = now });
         commit.AppendedHistory.Add(terminated);
         commit.AppendedHistory.Add(new ExecutionCompleted(OrchestrationRuntimeStatus.Terminated, output, null) { Timestamp = now });
@@ -167,17 +167,17 @@ internal sealed class EpisodeProcessor(DurableTaskRegistry registry, Orchestrati
     }
 
     /// <summary>An episode of control messages only: the status they leave, and their events in history.</summary>
-    private static EpisodeCommit ControlOnly(OrchestrationSession session, OrchestrationRuntimeStatus status, IEnumerable<InboxMessage> consumed, List<HistoryEvent> controlEvents)
+    private static EpisodeCommit ControlOnly(ClaimedInstance instance, OrchestrationRuntimeStatus status, IEnumerable<InboxMessage> consumed, List<HistoryEvent> controlEvents)
     {
-        var commit = new EpisodeCommit { Status = status, CustomStatus = session.CustomStatus };
+        var commit = new EpisodeCommit { Status = status, CustomStatus = instance.CustomStatus };
         commit.ConsumedMessageIds.AddRange(consumed.Select(m => m.Id));
         commit.AppendedHistory.AddRange(controlEvents);
         return commit;
     }
 
-    private static EpisodeCommit ConsumeOnly(OrchestrationSession session, IEnumerable<InboxMessage> messages)
+    private static EpisodeCommit ConsumeOnly(ClaimedInstance instance, IEnumerable<InboxMessage> messages)
     {
-        var commit = new EpisodeCommit { Status = session.Status, CustomStatus = session.CustomStatus, UpdatesInstance = false };
+        var commit = new EpisodeCommit { Status = instance.Status, CustomStatus = instance.CustomStatus, UpdatesInstance = false };
         commit.ConsumedMessageIds.AddRange(messages.Select(m => m.Id));
         return commit;
     }
