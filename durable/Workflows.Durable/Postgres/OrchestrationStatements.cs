@@ -45,11 +45,15 @@ internal sealed class OrchestrationStatements
                 ORDER BY id LIMIT {{MaxMessagesPerEpisode}}) m
             ORDER BY m.id
             """);
+        // Statements driven by arrays of instance ids must walk the key index per id: the planner cannot size an
+        // unnest and would otherwise hash-join against a scan of the whole table. Hence LATERAL, or a key condition.
         HistorySql = schema.Sql("""
             SELECT r.instance_id, h.event
             FROM unnest(@instance_ids::text[], @from::int[]) AS r(instance_id, first_sequence)
-            JOIN {schema}.history h ON h.instance_id = r.instance_id AND h.sequence_number >= r.first_sequence
-            ORDER BY r.instance_id, h.sequence_number
+            CROSS JOIN LATERAL (
+                SELECT event FROM {schema}.history
+                WHERE instance_id = r.instance_id AND sequence_number >= r.first_sequence
+                ORDER BY sequence_number) h
             """);
         NextDueSql = schema.Sql("SELECT EXTRACT(EPOCH FROM min(visible_at) - clock_timestamp())::float8 FROM {schema}.inbox WHERE visible_at > now()");
         DeferSql = schema.Sql("UPDATE {schema}.inbox SET visible_at = now() + @delay WHERE instance_id = ANY(@instance_ids) AND visible_at <= now()");
@@ -106,7 +110,7 @@ internal sealed class OrchestrationStatements
                 completed_at = CASE WHEN u.terminal THEN now() END
             FROM unnest(@instance_ids::text[], @statuses::text[], @outputs::text[], @failures::text[], @custom_statuses::text[], @appended::int[], @terminal::bool[])
                 AS u(instance_id, status, output, failure, custom_status, appended, terminal)
-            WHERE i.instance_id = u.instance_id
+            WHERE i.instance_id = u.instance_id AND i.instance_id = ANY(@instance_ids)
             """);
         RestartExecutionSql =
         [
