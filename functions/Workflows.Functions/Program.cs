@@ -1,10 +1,16 @@
 using System.CommandLine;
+using Workflows.Functions.Cli;
 using Workflows.Functions.Demo;
 
-// The Workflows host. Commands arrive with later issues (HTTP triggers, pipelines, workers); for now the
-// end-to-end demo of the durable runtime on embedded PostgreSQL.
+// The Workflows host and CLI.
 var root = new RootCommand("Workflows: durable MLOps pipelines on PostgreSQL")
 {
     DemoCommand.Create(),
+    UpCommand.Create(),
+    RunCommands.Run(),
+    RunCommands.List(),
+    DatasetCommands.List(),
+    DatasetCommands.Ingest(),
+    PipelineCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,98 +1,151 @@
 using System.CommandLine;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Workflows.Durable;
+using Spectre.Console;
+using Workflows.Functions.Api;
+using Workflows.Functions.Cli;
 using Workflows.Functions.Hosting;
+using Workflows.Orchestrations.Datasets;
+using Workflows.Orchestrations.Platform;
+using Workflows.Orchestrations.Runs;
 
 namespace Workflows.Functions.Demo;
 
 /// <summary>
-/// <c>wf demo</c>: starts PostgreSQL (embedded unless configured) and the durable worker, runs the demo pipeline,
-/// approves it like an operator would, and prints each step from the durable history.
+/// <c>wf demo</c>, the main job: on a fresh data directory it starts PostgreSQL and the host, drops the breast-cancer
+/// data into the drop folder, and follows the ingestion and the pipeline run it starts, as far as the planes built so
+/// far go; then it drops a damaged copy and shows its quarantine report. It succeeds only if each step ended as it
+/// should: the data registered, the damaged file quarantined, and the run stopped at the first stage not built yet.
 /// </summary>
 public static class DemoCommand
 {
+    private const string Pipeline = "breast-cancer";
+    private const string Dataset = "breast-cancer";
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(2);
+
     public static Command Create()
     {
-        var trials = new Option<int>("--trials") { Description = "Training trials to fan out", DefaultValueFactory = _ => 4 };
-        var rows = new Option<int>("--rows") { Description = "Rows in the generated data set", DefaultValueFactory = _ => 10_000 };
-        var command = new Command("demo", "Run a durable demo pipeline on embedded PostgreSQL and print its history") { trials, rows };
-        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(trials), result.GetValue(rows), cancellationToken));
+        var serve = new Option<bool>("--serve") { Description = "Keep serving the API after the demo" };
+        var command = new Command("demo", "Run the breast-cancer pipeline from a dropped file, as far as the platform goes today") { serve };
+        command.SetAction((result, cancellationToken) => RunAsync(result.GetValue(serve), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(int trials, int rows, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(bool serve, CancellationToken cancellationToken)
     {
-        if (trials is < 1 or > 100 || rows < 0)
+        var dataDirectory = Path.Combine(WorkflowsHost.DataDirectory, "demo");
+        if (Directory.Exists(dataDirectory))
         {
-            await Console.Error.WriteLineAsync("--trials must be between 1 and 100 and --rows must not be negative.");
-            return 2;
+            Directory.Delete(dataDirectory, recursive: true);
         }
 
-        var builder = WorkflowsHost.CreateBuilder([]);
-        using var startupLogs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-        await using var postgres = await WorkflowsHost.StartPostgresAsync(builder.Configuration, startupLogs.CreateLogger("Workflows.Demo"), cancellationToken);
-        builder.AddDurableRuntime(postgres.ConnectionString, registry => registry
-            .AddOrchestrator<DemoPipelineOrchestrator>()
-            .AddActivity<DemoIngestActivity>()
-            .AddActivity<DemoValidateActivity>()
-            .AddActivity<DemoTrainTrialActivity>()
-            .AddActivity<DemoDeployActivity>());
-        using var host = builder.Build();
-        await host.StartAsync(cancellationToken);
-        try
+        var source = Path.Combine(WorkflowsHost.PipelinesDirectory, "data", "breast_cancer.csv");
+        using var startupLogs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        await using var postgres = await WorkflowsHost.StartPostgresAsync(WorkflowsHost.LoadConfiguration(), startupLogs.CreateLogger("Workflows.Demo"), cancellationToken, dataDirectory);
+        var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        await using var app = PlatformHost.Build(["--urls", "http://127.0.0.1:0", "--workflows:dataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning"],
+            postgres.ConnectionString, builder => builder.Services.PostConfigure<ApiKeyOptions>(o => o.Keys.Add(key)));
+        await app.StartAsync(cancellationToken);
+        using var host = new HostClient(app.Urls.First(), key);
+        var drop = Path.Combine(app.Services.GetRequiredService<PlatformOptions>().DropDirectory, Dataset);
+        var outcome = new List<(string Step, bool AsExpected, string What)>();
+
+        AnsiConsole.MarkupLine($"[bold]Workflows demo[/]: PostgreSQL {(postgres.IsEmbedded ? "embedded" : "external")}, host at {Markup.Escape(host.BaseUrl)}, data in {Markup.Escape(dataDirectory)}");
+        AnsiConsole.MarkupLine($"1. Dropping {Markup.Escape(Path.GetFileName(source))} into {Markup.Escape(drop)} (written as .part, then renamed)");
+        var ingestion = await DropAndWaitAsync(host, source, drop, "breast_cancer.csv", cancellationToken);
+        outcome.Add(("ingest", ingestion.Status == IngestionStatus.Registered, $"{ingestion.Status}: {Dataset} v{ingestion.Version}"));
+        if (ingestion.Version is { } number)
         {
-            var client = host.Services.GetRequiredService<DurableTaskClient>();
-            var request = new DemoRequest("demo-regression", rows, trials, TimeSpan.FromMinutes(1));
-            var id = await client.ScheduleNewOrchestrationInstanceAsync(nameof(DemoPipelineOrchestrator), request, cancellationToken: cancellationToken);
-            Console.WriteLine($"Started pipeline instance {id} on {(postgres.IsEmbedded ? "embedded" : "external")} PostgreSQL, task hub '{client.HubName}'.");
+            var version = await host.GetAsync<DatasetVersion>($"api/datasets/{Dataset}/versions/{number}", cancellationToken);
+            AnsiConsole.MarkupLine($"   {RunFollower.Colour(ingestion.Status.ToString())} {Dataset} v{version.Version}: {version.RowCount} rows, sha256 {version.ContentSha256[..16]}…");
 
-            await ApproveWhenAskedAsync(client, id, cancellationToken);
-            var done = await client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken);
-            var history = await client.GetInstanceHistoryAsync(id, cancellationToken);
+            AnsiConsole.MarkupLine($"2. The new version starts a run of pipeline '{Pipeline}' (runOnNewVersion); following it:");
+            var run = await RunFollower.FollowAsync(host, await WaitForRunAsync(host, cancellationToken), AnsiConsole.Console, cancellationToken);
+            var last = run.Stages.LastOrDefault();
+            var stoppedAtTraining = run.Status == "Failed" && last is { Stage: RunStages.Train, Outcome: "Failed" }
+                && run.Stages.Take(run.Stages.Count - 1).All(s => s.Outcome == "Succeeded");
+            outcome.Add(("run", stoppedAtTraining, $"{run.Status} at {last?.Stage}: {last?.Detail}"));
+            AnsiConsole.Write(RunFollower.StageTable(run).Title($"Run {Markup.Escape(run.Id)}: {run.Status}"));
+            AnsiConsole.MarkupLine($"Explore: {Markup.Escape(run.Links.StatusQueryGetUri)}, {Markup.Escape(host.BaseUrl)}/api/datasets/{Dataset}/versions, {Markup.Escape(host.BaseUrl)}/api/openapi.json");
+        }
 
-            Console.WriteLine();
-            Console.WriteLine($"Instance {id}: {done.RuntimeStatus} in {(done.CompletedAt - done.CreatedAt)?.TotalSeconds:F2} s, {history.Count} history events");
-            HistoryReport.Write(history, Console.Out);
-            if (done.RuntimeStatus != OrchestrationRuntimeStatus.Completed || done.ReadOutputAs<DemoOutcome>() is not { DeployedVersion: { } version } outcome)
+        AnsiConsole.MarkupLine("3. Dropping a damaged copy (a text value in a numeric column, a short row):");
+        var damaged = Path.Combine(dataDirectory, "breast_cancer_damaged.csv");
+        await WriteDamagedCopyAsync(source, damaged, cancellationToken);
+        var rejected = await DropAndWaitAsync(host, damaged, drop, "breast_cancer_damaged.csv", cancellationToken);
+        outcome.Add(("quarantine", rejected.Status == IngestionStatus.Quarantined, $"{rejected.Status}: {rejected.Quarantine}"));
+        if (rejected.Report is { } report)
+        {
+            foreach (var finding in report.GetProperty("findings").EnumerateArray())
             {
-                Console.WriteLine($"The pipeline did not deploy: {done.FailureDetails?.ToString() ?? done.SerializedOutput}");
-                return 1;
+                AnsiConsole.MarkupLine($"   [red]{Markup.Escape(finding.GetProperty("severity").ToString())}[/] {Markup.Escape(finding.GetProperty("message").ToString())}");
+            }
+        }
+
+        var summary = new Table().AddColumns("step", "as expected", "outcome");
+        foreach (var (step, expected, what) in outcome)
+        {
+            summary.AddRow(step, expected ? "[green]yes[/]" : "[red]no[/]", Markup.Escape(what));
+        }
+
+        AnsiConsole.Write(summary);
+        if (serve)
+        {
+            AnsiConsole.MarkupLine($"Serving at {Markup.Escape(host.BaseUrl)} (API key {key}); Ctrl+C stops.");
+            await app.WaitForShutdownAsync(cancellationToken);
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        return outcome.All(o => o.AsExpected) ? 0 : 1;
+    }
+
+    /// <summary>Writes the file into the drop as a partial file, renames it, and waits for its ingestion to end.</summary>
+    private static async Task<IngestionRecord> DropAndWaitAsync(HostClient host, string file, string drop, string name, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(drop);
+        var partial = Path.Combine(drop, name + ".part");
+        File.Copy(file, partial, overwrite: true);
+        File.Move(partial, Path.Combine(drop, name));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StepTimeout);
+        while (true)
+        {
+            var found = (await host.GetAsync<List<IngestionRecord>>($"api/ingestions?dataset={Dataset}", timeout.Token))
+                .FirstOrDefault(i => Path.GetFileName(i.Source) == name && i.Status != IngestionStatus.Running);
+            if (found is not null)
+            {
+                return found;
             }
 
-            Console.WriteLine();
-            Console.WriteLine($"Data set {outcome.Dataset.Name}: {outcome.Dataset.Rows} rows, sha256 {outcome.Dataset.Sha256[..16]}…");
-            Console.WriteLine($"Best trial #{outcome.Best.Number} (learning rate {outcome.Best.LearningRate}, score {outcome.Best.Score}); approved by {outcome.Approval.By}; deployed {version}");
-            return 0;
-        }
-        finally
-        {
-            await host.StopAsync(CancellationToken.None);
+            await Task.Delay(200, timeout.Token);
         }
     }
 
-    /// <summary>Plays the operator: watches the custom status and approves when the pipeline asks.</summary>
-    private static async Task ApproveWhenAskedAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    private static async Task<string> WaitForRunAsync(HostClient host, CancellationToken cancellationToken)
     {
-        string? lastStage = null;
-        while (await client.GetInstanceAsync(id, cancellationToken: cancellationToken) is { IsRunning: true } instance)
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(StepTimeout);
+        while (true)
         {
-            var stage = instance.ReadCustomStatusAs<System.Text.Json.JsonElement?>()?.GetProperty("stage").GetString();
-            if (stage != lastStage && stage is not null)
+            if ((await host.GetAsync<RunPage>($"api/runs?pipeline={Pipeline}", timeout.Token)).Items.FirstOrDefault() is { } run)
             {
-                Console.WriteLine($"  stage: {stage}");
-                lastStage = stage;
+                return run.Id;
             }
 
-            if (stage == "awaiting approval")
-            {
-                await client.RaiseEventAsync(id, "Approval", new DemoApproval("demo operator", Approved: true), cancellationToken);
-                Console.WriteLine("  approval sent");
-                return;
-            }
-
-            await Task.Delay(50, cancellationToken);
+            await Task.Delay(200, timeout.Token);
         }
+    }
+
+    /// <summary>The data with a text value in the first column of data row 3 and the last field of data row 5 cut off.</summary>
+    private static async Task WriteDamagedCopyAsync(string source, string target, CancellationToken cancellationToken)
+    {
+        var lines = await File.ReadAllLinesAsync(source, cancellationToken);
+        var row = lines[3].Split(',');
+        row[0] = "not-a-number";
+        lines[3] = string.Join(',', row);
+        lines[5] = lines[5][..lines[5].LastIndexOf(',')];
+        await File.WriteAllLinesAsync(target, lines, cancellationToken);
     }
 }

@@ -18,32 +18,31 @@ public static class WorkflowsHost
     public static string DataDirectory =>
         Environment.GetEnvironmentVariable("WORKFLOWS_DATA_DIR") is { Length: > 0 } configured
             ? Path.GetFullPath(configured)
-            : Path.Combine(FindRepositoryRoot() ?? Environment.CurrentDirectory, ".data");
+            : Path.Combine(RepositoryRoot ?? Environment.CurrentDirectory, ".data");
 
-    /// <summary>Starts PostgreSQL as configured; dispose the result to stop an embedded server.</summary>
-    public static async Task<PostgresConnection> StartPostgresAsync(IConfiguration configuration, ILogger logger, CancellationToken cancellationToken) =>
+    /// <summary>The pipeline definitions: WORKFLOWS_PIPELINES_DIR, else pipelines/ under the repository (or the current directory).</summary>
+    public static string PipelinesDirectory =>
+        Environment.GetEnvironmentVariable("WORKFLOWS_PIPELINES_DIR") is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(RepositoryRoot ?? Environment.CurrentDirectory, "pipelines");
+
+    /// <summary>The repository this host runs from, when it runs from one.</summary>
+    public static string? RepositoryRoot => FindRepositoryRoot();
+
+    /// <summary>Starts PostgreSQL as configured (embedded: under <paramref name="dataDirectory"/>, by default <see cref="DataDirectory"/>); dispose the result to stop an embedded server.</summary>
+    public static async Task<PostgresConnection> StartPostgresAsync(IConfiguration configuration, ILogger logger, CancellationToken cancellationToken, string? dataDirectory = null) =>
         await PostgresConnectionResolver.ResolveAsync(
             configuration.GetConnectionString("Postgres"),
-            new EmbeddedPostgresOptions { DataDirectory = Path.Combine(DataDirectory, "postgres") },
+            new EmbeddedPostgresOptions { DataDirectory = Path.Combine(dataDirectory ?? DataDirectory, "postgres") },
             logger,
             cancellationToken);
 
-    /// <summary>A host builder with configuration and logging set up, before PostgreSQL is known.</summary>
-    public static HostApplicationBuilder CreateBuilder(string[] args)
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddJsonFile("host.json", optional: false);
-        builder.Configuration.AddEnvironmentVariables();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-        });
-        return builder;
-    }
+    /// <summary>host.json (the Azure Functions shape) and the environment, as the host reads them.</summary>
+    public static IConfiguration LoadConfiguration() =>
+        new ConfigurationBuilder().SetBasePath(AppContext.BaseDirectory).AddJsonFile("host.json", optional: false).AddEnvironmentVariables().Build();
 
     /// <summary>Adds the durable runtime on the given PostgreSQL, with host.json's settings.</summary>
-    public static void AddDurableRuntime(this HostApplicationBuilder builder, string connectionString, Action<DurableTaskRegistry> register)
+    public static void AddDurableRuntime(this IHostApplicationBuilder builder, string connectionString, Action<DurableTaskRegistry> register)
     {
         builder.Services.AddDurableTask(register).AddDurableTaskWorker();
         builder.Services.PostConfigure<DurableTaskOptions>(o => o.StorageProvider.ConnectionString ??= connectionString);

@@ -1,0 +1,103 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Workflows.Functions.Api;
+using Workflows.Functions.Hosting;
+
+namespace Workflows.Functions.Cli;
+
+/// <summary>
+/// The CLI's connection to a running Workflows host: its URL (<c>--url</c>, WORKFLOWS_URL, or the local default) and
+/// API key (WORKFLOWS_API_KEY, or the key file of the local data directory). Errors come back as the host's
+/// problem-details text.
+/// </summary>
+public sealed class HostClient : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = CreateJsonOptions();
+    private readonly HttpClient _http;
+
+    public HostClient(string? url, string? apiKey)
+    {
+        BaseUrl = (url ?? Environment.GetEnvironmentVariable("WORKFLOWS_URL") ?? PlatformHost.DefaultUrl).TrimEnd('/');
+        _http = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = TimeSpan.FromMinutes(10) };
+        var key = apiKey ?? Environment.GetEnvironmentVariable("WORKFLOWS_API_KEY") ?? LocalApiKey.TryRead(WorkflowsHost.DataDirectory);
+        if (key is not null)
+        {
+            _http.DefaultRequestHeaders.Add("x-api-key", key);
+        }
+    }
+
+    public string BaseUrl { get; }
+
+    public static JsonSerializerOptions JsonOptions => Json;
+
+    public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) => SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
+    public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
+
+    public Task<T> PostFileAsync<T>(string path, string file, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StreamContent(File.OpenRead(file)) }, cancellationToken);
+
+    /// <summary>A run as the API shows it.</summary>
+    public Task<RunView> GetRunAsync(string runId, CancellationToken cancellationToken) => GetAsync<RunView>($"api/runs/{Uri.EscapeDataString(runId)}", cancellationToken);
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException ex) when (ex.StatusCode is null)
+            {
+                throw new HostUnavailableException($"No Workflows host answers at {BaseUrl} ({ex.Message}). Start one with `./wf up`, or pass --url.");
+            }
+
+            using (response)
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                    var detail = TryReadProblem(body) ?? body;
+                    throw new HostRequestException(response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}: {detail}");
+                }
+
+                return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+            }
+        }
+    }
+
+    private static string? TryReadProblem(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("detail", out var detail) ? detail.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        return options;
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>Nothing answers at the host's URL.</summary>
+public sealed class HostUnavailableException(string message) : Exception(message);
+
+/// <summary>The host refused a request; the message is its problem detail.</summary>
+public sealed class HostRequestException(HttpStatusCode status, string message) : Exception(message)
+{
+    public HttpStatusCode Status { get; } = status;
+}

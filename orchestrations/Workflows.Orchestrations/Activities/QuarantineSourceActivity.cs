@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Workflows.Durable;
+using Workflows.Orchestrations.Artifacts;
+using Workflows.Orchestrations.Datasets;
+using Workflows.Orchestrations.Orchestrators;
+using Workflows.Orchestrations.Platform;
+
+namespace Workflows.Orchestrations.Activities;
+
+/// <summary>The input of <see cref="QuarantineSourceActivity"/>.</summary>
+public sealed record QuarantineInput(IngestionRequest Request, InspectionOutcome Inspection);
+
+/// <summary>
+/// Moves a file that failed inspection to <c>quarantine/&lt;dataset&gt;/&lt;ingestion&gt;/</c> with its report (JSON for
+/// machines, text for people). The file is copied before it leaves the drop, so it is never lost.
+/// </summary>
+public sealed class QuarantineSourceActivity(DatasetStore datasets, IArtifactStore artifacts, IngestionSources sources, PlatformOptions options)
+    : TaskActivity<QuarantineInput, IngestionResult>
+{
+    public override async Task<IngestionResult> RunAsync(TaskActivityContext context, QuarantineInput input)
+    {
+        var cancellationToken = context.CancellationToken;
+        var (request, inspection) = input;
+        var quarantine = $"quarantine/{request.Dataset}/{request.IngestionId}/";
+        var copy = quarantine + Path.GetFileName(request.Location);
+        if (await sources.ExistsAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            var work = Path.Combine(options.WorkDirectory, request.IngestionId);
+            try
+            {
+                await artifacts.PutFileAsync(copy, await sources.GetLocalFileAsync(request, work, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (Directory.Exists(work))
+                {
+                    Directory.Delete(work, recursive: true);
+                }
+            }
+        }
+        else if (await artifacts.GetInfoAsync(copy, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new FileNotFoundException($"{request.Location} left the drop before it was quarantined, and no copy of it is in {artifacts.Describe(quarantine)}.");
+        }
+
+        var reportJson = await artifacts.ReadTextAsync(inspection.StagingPath + "report.json", cancellationToken).ConfigureAwait(false);
+        var report = JsonSerializer.Deserialize<ValidationReport>(reportJson, ArtifactJson.Options)!;
+        await artifacts.PutAsync(quarantine + "report.json", report, cancellationToken).ConfigureAwait(false);
+        using (var text = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(report.ToText())))
+        {
+            await artifacts.PutAsync(quarantine + "report.txt", text, cancellationToken).ConfigureAwait(false);
+        }
+
+        await datasets.FinishIngestionAsync(request.IngestionId, IngestionStatus.Quarantined, null, artifacts.Describe(quarantine), reportJson, null, cancellationToken).ConfigureAwait(false);
+        await sources.DeleteFromDropAsync(request, cancellationToken).ConfigureAwait(false);
+        await artifacts.DeleteAsync(inspection.StagingPath + "report.json", cancellationToken).ConfigureAwait(false);
+        return new IngestionResult("Quarantined", request.Dataset, null, false, artifacts.Describe(quarantine), [], $"Quarantined {request.Location}: {inspection.Summary}");
+    }
+}

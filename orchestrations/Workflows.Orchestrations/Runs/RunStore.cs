@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Workflows.Orchestrations.Platform;
+
+namespace Workflows.Orchestrations.Runs;
+
+/// <summary>Runs and their stages in PostgreSQL.</summary>
+public sealed class RunStore(NpgsqlDataSource dataSource, PlatformSchema schema)
+{
+    /// <summary>
+    /// Records a new run, or returns the run already recorded for the same pipeline and idempotency key (then
+    /// <c>Created</c> is false and <paramref name="runId"/> is not used).
+    /// </summary>
+    public async Task<(string RunId, bool Created)> CreateAsync(string runId, string pipeline, string trigger, string? idempotencyKey, string requestJson, CancellationToken cancellationToken)
+    {
+        using var command = dataSource.CreateCommand(schema.Sql("""
+            WITH inserted AS (
+                INSERT INTO {schema}.runs (run_id, pipeline, trigger, idempotency_key, request_json)
+                VALUES (@run_id, @pipeline, @trigger, @key, @request::jsonb)
+                ON CONFLICT (pipeline, idempotency_key) DO NOTHING
+                RETURNING run_id)
+            SELECT run_id, true FROM inserted
+            UNION ALL
+            SELECT run_id, false FROM {schema}.runs WHERE pipeline = @pipeline AND idempotency_key = @key AND NOT EXISTS (SELECT 1 FROM inserted)
+            """));
+        command.Parameters.AddWithValue("run_id", runId);
+        command.Parameters.AddWithValue("pipeline", pipeline);
+        command.Parameters.AddWithValue("trigger", trigger);
+        command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = (object?)idempotencyKey ?? DBNull.Value });
+        command.Parameters.AddWithValue("request", requestJson);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // A concurrent request with the same key inserted between our insert and select: its row is visible now.
+            throw new InvalidOperationException($"Run with idempotency key '{idempotencyKey}' of pipeline '{pipeline}' is being created concurrently; retry.");
+        }
+
+        return (reader.GetString(0), reader.GetBoolean(1));
+    }
+
+    /// <summary>Records that a stage started (again, after a retry: the start time is kept).</summary>
+    public async Task StageStartedAsync(string runId, string stage, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        using var command = dataSource.CreateCommand(schema.Sql("""
+            INSERT INTO {schema}.run_stages (run_id, stage, ordinal, started_at, outcome)
+            VALUES (@run_id, @stage, @ordinal, @at, 'Running')
+            ON CONFLICT (run_id, stage) DO UPDATE SET outcome = 'Running', ended_at = NULL, detail = NULL
+            """));
+        command.Parameters.AddWithValue("run_id", runId);
+        command.Parameters.AddWithValue("stage", stage);
+        command.Parameters.AddWithValue("ordinal", RunStages.Ordinal(stage));
+        command.Parameters.AddWithValue("at", at);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records how a stage ended.</summary>
+    public async Task StageEndedAsync(string runId, string stage, StageOutcome outcome, string? detail, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        using var command = dataSource.CreateCommand(schema.Sql("""
+            INSERT INTO {schema}.run_stages (run_id, stage, ordinal, started_at, ended_at, outcome, detail)
+            VALUES (@run_id, @stage, @ordinal, @at, @at, @outcome, @detail)
+            ON CONFLICT (run_id, stage) DO UPDATE SET ended_at = @at, outcome = @outcome, detail = @detail
+            """));
+        command.Parameters.AddWithValue("run_id", runId);
+        command.Parameters.AddWithValue("stage", stage);
+        command.Parameters.AddWithValue("ordinal", RunStages.Ordinal(stage));
+        command.Parameters.AddWithValue("at", at);
+        command.Parameters.AddWithValue("outcome", outcome.ToString());
+        command.Parameters.Add(new NpgsqlParameter("detail", NpgsqlDbType.Text) { Value = (object?)detail ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The records of the given runs, with their stages in order; runs not recorded are absent.</summary>
+    public async Task<IReadOnlyDictionary<string, RunRecord>> GetAsync(IReadOnlyCollection<string> runIds, CancellationToken cancellationToken)
+    {
+        using var command = dataSource.CreateCommand(schema.Sql("""
+            SELECT r.run_id, r.pipeline, r.trigger, r.idempotency_key, r.request_json::text, r.created_at,
+                   s.stage, s.started_at, s.ended_at, s.outcome, s.detail
+            FROM {schema}.runs r LEFT JOIN {schema}.run_stages s ON s.run_id = r.run_id
+            WHERE r.run_id = ANY(@ids)
+            ORDER BY r.run_id, s.ordinal
+            """));
+        command.Parameters.AddWithValue("ids", runIds.ToArray());
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var runs = new Dictionary<string, (RunRecord Run, List<RunStage> Stages)>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var id = reader.GetString(0);
+            if (!runs.TryGetValue(id, out var entry))
+            {
+                var stages = new List<RunStage>();
+                using var request = JsonDocument.Parse(reader.GetString(4));
+                entry = (new RunRecord(id, reader.GetString(1), reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3),
+                    request.RootElement.Clone(), reader.GetFieldValue<DateTimeOffset>(5), stages), stages);
+                runs.Add(id, entry);
+            }
+
+            if (!reader.IsDBNull(6))
+            {
+                entry.Stages.Add(new RunStage(reader.GetString(6), reader.GetFieldValue<DateTimeOffset>(7),
+                    reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8), Enum.Parse<StageOutcome>(reader.GetString(9)),
+                    reader.IsDBNull(10) ? null : reader.GetString(10)));
+            }
+        }
+
+        return runs.ToDictionary(r => r.Key, r => r.Value.Run, StringComparer.Ordinal);
+    }
+}
