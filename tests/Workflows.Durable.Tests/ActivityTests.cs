@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Durable.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Durable.Tests;
 

@@ -1,5 +1,6 @@
 using Workflows.Durable.History;
 using Workflows.Durable.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Durable.Tests;
 
@@ -186,8 +187,12 @@ public sealed class ClientTests(PostgresFixture postgres)
         }
         while (token is not null);
 
-        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"echo-{i}"), seen.Select(m => m.InstanceId).Order());
+        Assert.Equal(Enumerable.Range(0, 7).Select(i => $"echo-{i}"), seen.Select(m => m.InstanceId));
         Assert.All(seen, m => Assert.NotNull(m.SerializedOutput));
+        var newest = await host.Client.QueryInstancesAsync(new OrchestrationQuery { Name = "echo", NewestFirst = true, PageSize = 4 }, cancel.Token);
+        var older = await host.Client.QueryInstancesAsync(new OrchestrationQuery { Name = "echo", NewestFirst = true, PageSize = 4, ContinuationToken = newest.ContinuationToken }, cancel.Token);
+        Assert.Equal(Enumerable.Range(0, 7).Reverse().Select(i => $"echo-{i}"), newest.Items.Concat(older.Items).Select(m => m.InstanceId));
+        Assert.Null(older.ContinuationToken);
         var running = await host.Client.QueryInstancesAsync(new OrchestrationQuery { Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending] }, cancel.Token);
         Assert.Equal([waiting], running.Items.Select(m => m.InstanceId));
         var future = await host.Client.QueryInstancesAsync(new OrchestrationQuery { CreatedFrom = DateTime.UtcNow.AddHours(1) }, cancel.Token);

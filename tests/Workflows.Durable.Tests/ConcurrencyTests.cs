@@ -1,5 +1,6 @@
 using Workflows.Durable.History;
 using Workflows.Durable.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Durable.Tests;
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Workflows.Durable.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Durable.Tests;
 

@@ -1,6 +1,7 @@
 using Workflows.Durable.History;
 using Workflows.Durable.TestWorker;
 using Workflows.Durable.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Durable.Tests;
 

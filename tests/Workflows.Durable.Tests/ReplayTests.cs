@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Workflows.Durable.History;
 using Workflows.Durable.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Durable.Tests;
 

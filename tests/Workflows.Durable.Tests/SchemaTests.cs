@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Workflows.Durable.Postgres;
 using Workflows.Durable.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Durable.Tests;
 

@@ -1,4 +1,5 @@
 using Workflows.Durable.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Durable.Tests;
 

@@ -25,6 +25,9 @@ public sealed record OrchestrationQuery
         init => field = value is >= 1 and <= 1000 ? value : throw new ArgumentOutOfRangeException(nameof(PageSize), value, "The page size must be between 1 and 1000.");
     } = 100;
 
+    /// <summary>Newest first instead of oldest first (by creation time, then id).</summary>
+    public bool NewestFirst { get; init; }
+
     /// <summary>The token of the previous page, to read the next one.</summary>
     public string? ContinuationToken { get; init; }
 

@@ -113,13 +113,13 @@ internal sealed class InstanceStore
         if (query.ContinuationToken is { } token)
         {
             var (createdAt, afterId) = PageToken.Parse(token);
-            conditions.Add("(created_at, instance_id) > (@after_created, @after_id)");
+            conditions.Add($"(created_at, instance_id) {(query.NewestFirst ? "<" : ">")} (@after_created, @after_id)");
             command.Parameters.AddWithValue("after_created", createdAt);
             command.Parameters.AddWithValue("after_id", afterId);
         }
 
         var where = conditions.Count == 0 ? "" : "WHERE " + string.Join(" AND ", conditions);
-        command.CommandText = _schema.Sql($"{SelectColumns(query.FetchInputsAndOutputs)} FROM {{schema}}.instances {where} ORDER BY created_at, instance_id LIMIT @limit");
+        command.CommandText = _schema.Sql($"{SelectColumns(query.FetchInputsAndOutputs)} FROM {{schema}}.instances {where} ORDER BY {(query.NewestFirst ? "created_at DESC, instance_id DESC" : "created_at, instance_id")} LIMIT @limit");
         command.Parameters.AddWithValue("limit", query.PageSize + 1);
         var items = new List<OrchestrationMetadata>(query.PageSize);
         using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))

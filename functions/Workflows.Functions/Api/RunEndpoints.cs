@@ -85,6 +85,7 @@ public static class RunEndpoints
             CreatedTo = createdTo,
             PageSize = pageSize,
             ContinuationToken = continuationToken,
+            NewestFirst = true,
             FetchInputsAndOutputs = true,
         }, cancellationToken);
         var records = await runs.GetAsync([.. page.Items.Select(i => i.InstanceId)], cancellationToken);

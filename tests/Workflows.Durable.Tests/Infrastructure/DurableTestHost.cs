@@ -2,6 +2,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using Workflows.Testing;
+
 namespace Workflows.Durable.Tests.Infrastructure;
 
 /// <summary>

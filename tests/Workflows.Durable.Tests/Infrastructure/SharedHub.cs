@@ -1,6 +1,8 @@
 using Npgsql;
 using Workflows.Durable.TestWorker;
 
+using Workflows.Testing;
+
 namespace Workflows.Durable.Tests.Infrastructure;
 
 /// <summary>

@@ -1,18 +1,17 @@
 using Npgsql;
-using Workflows.Durable.Tests.Infrastructure;
 using Workflows.LocalServices;
+using Xunit;
 
-[assembly: AssemblyFixture(typeof(PostgresFixture))]
-
-namespace Workflows.Durable.Tests.Infrastructure;
+namespace Workflows.Testing;
 
 /// <summary>
 /// One real PostgreSQL server for the test assembly: the embedded one in a fresh data directory, or an external
 /// server when WORKFLOWS_POSTGRES_CONNECTION is set. Tests isolate themselves with a task hub (schema) each.
+/// A test assembly shares one with <c>[assembly: AssemblyFixture(typeof(PostgresFixture))]</c>.
 /// </summary>
 public sealed class PostgresFixture : IAsyncLifetime
 {
-    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "workflows-durable-tests", Guid.NewGuid().ToString("N")[..12]);
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "workflows-tests", Guid.NewGuid().ToString("N")[..12]);
     private PostgresConnection? _connection;
 
     public string ConnectionString => _connection?.ConnectionString ?? throw new InvalidOperationException("PostgreSQL has not started.");

@@ -1,0 +1,129 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Durable;
+using Workflows.Functions.Api;
+using Workflows.Functions.Cli;
+using Workflows.Functions.Hosting;
+using Workflows.Orchestrations.Datasets;
+using Workflows.Testing;
+
+namespace Workflows.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// A real Workflows host (HTTP API on a free loopback port, triggers, durable worker) on the shared PostgreSQL, with a
+/// task hub, data directory and pipelines directory of its own. Starting another on the same hub and directories is
+/// what a restarted host looks like.
+/// </summary>
+public sealed class TestPlatform : IAsyncDisposable
+{
+    public const string ApiKey = "test-key-7f3a";
+
+    private TestPlatform(WebApplication app, string hubName, string dataDirectory, string pipelinesDirectory)
+    {
+        App = app;
+        HubName = hubName;
+        DataDirectory = dataDirectory;
+        PipelinesDirectory = pipelinesDirectory;
+        BaseUrl = app.Urls.First();
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
+        Http.DefaultRequestHeaders.Add("x-api-key", ApiKey);
+        Anonymous = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
+        Host = new HostClient(BaseUrl, ApiKey);
+    }
+
+    public WebApplication App { get; }
+
+    public string HubName { get; }
+
+    public string DataDirectory { get; }
+
+    public string PipelinesDirectory { get; }
+
+    public string BaseUrl { get; }
+
+    /// <summary>A client that sends the API key.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>A client that sends no key.</summary>
+    public HttpClient Anonymous { get; }
+
+    public HostClient Host { get; }
+
+    public DurableTaskClient Durable => App.Services.GetRequiredService<DurableTaskClient>();
+
+    public DatasetStore Datasets => App.Services.GetRequiredService<DatasetStore>();
+
+    public string DropDirectory(string dataset) => Path.Combine(DataDirectory, "drop", dataset);
+
+    /// <summary>A fresh hub and data directory; pipelines from <paramref name="pipelinesDirectory"/> (default: a copy of the repository's).</summary>
+    public static Task<TestPlatform> StartAsync(PostgresFixture postgres, string? pipelinesDirectory = null) =>
+        StartAsync(postgres, "t_" + Guid.NewGuid().ToString("N")[..16], Path.Combine(Path.GetTempPath(), "workflows-functions-tests", Guid.NewGuid().ToString("N")[..12]),
+            pipelinesDirectory ?? CopyRepositoryPipelines());
+
+    /// <summary>A host on an existing hub and data directory, as after a restart.</summary>
+    public static async Task<TestPlatform> StartAsync(PostgresFixture postgres, string hubName, string dataDirectory, string pipelinesDirectory)
+    {
+        var app = PlatformHost.Build(
+            ["--urls", "http://127.0.0.1:0", "--workflows:dataDirectory", dataDirectory, "--workflows:pipelinesDirectory", pipelinesDirectory,
+             "--extensions:durableTask:hubName", hubName, "--workflows:drop:settleTime", "00:00:00.300", "--workflows:drop:pollInterval", "00:00:00.200",
+             "--extensions:durableTask:storageProvider:maxPollingInterval", "00:00:01", "--Logging:LogLevel:Default", "Warning"],
+            postgres.ConnectionString,
+            builder => builder.Services.PostConfigure<ApiKeyOptions>(o => o.Keys.Add(ApiKey)));
+        await app.StartAsync(TestContext.Current.CancellationToken);
+        return new TestPlatform(app, hubName, dataDirectory, pipelinesDirectory);
+    }
+
+    /// <summary>A directory with copies of the repository's pipeline definitions and data.</summary>
+    public static string CopyRepositoryPipelines()
+    {
+        var target = Path.Combine(Path.GetTempPath(), "workflows-functions-tests", "pipelines-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(RepositoryPipelines, "*.yaml"))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+
+        return target;
+    }
+
+    /// <summary>The repository's <c>pipelines/</c> directory.</summary>
+    public static string RepositoryPipelines => WorkflowsHost.PipelinesDirectory;
+
+    /// <summary>A shipped data file.</summary>
+    public static string DataFile(string name) => Path.Combine(RepositoryPipelines, "data", name);
+
+    /// <summary>Waits until the ingestion of a dropped or uploaded source has ended.</summary>
+    public async Task<IngestionRecord> WaitForIngestionAsync(Func<IngestionRecord, bool> match, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var found = (await Datasets.ListIngestionsAsync(null, null, 1000, cancellationToken)).FirstOrDefault(i => match(i) && i.Status != IngestionStatus.Running);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>Starts a run over HTTP and waits until it ends.</summary>
+    public async Task<RunView> RunToEndAsync(string pipeline, CancellationToken cancellationToken)
+    {
+        using var response = await Http.PostAsJsonAsync($"api/pipelines/{pipeline}/runs", new StartRunBody(null, null), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        var links = (await response.Content.ReadFromJsonAsync<ManagementLinks>(HostClient.JsonOptions, cancellationToken))!;
+        await Durable.WaitForInstanceCompletionAsync(links.Id, cancellationToken: cancellationToken);
+        return await Host.GetRunAsync(links.Id, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Anonymous.Dispose();
+        Host.Dispose();
+        await App.StopAsync(CancellationToken.None);
+        await App.DisposeAsync();
+    }
+}

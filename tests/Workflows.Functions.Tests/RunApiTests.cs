@@ -1,0 +1,140 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Workflows.Functions.Api;
+using Workflows.Functions.Cli;
+using Workflows.Functions.Tests.Infrastructure;
+using Workflows.Orchestrations.Datasets;
+using Workflows.Orchestrations.Runs;
+using Workflows.Testing;
+
+namespace Workflows.Functions.Tests;
+
+/// <summary>Runs over HTTP: start, read, list, idempotency, cancel, events, and honest failure at the first stage not built.</summary>
+public sealed class RunApiTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task A_run_goes_through_the_built_stages_and_fails_honestly_at_training()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        await UploadAsync(platform, "breast-cancer", TestPlatform.DataFile("breast_cancer.csv"), cancellationToken);
+
+        var run = await platform.RunToEndAsync("breast-cancer", cancellationToken);
+
+        Assert.Equal("Failed", run.Status);
+        Assert.Equal([RunStages.ResolveDataset, RunStages.Validate, RunStages.Split, RunStages.Train], run.Stages.Select(s => s.Stage));
+        Assert.All(run.Stages.Take(3), s => Assert.Equal("Succeeded", s.Outcome));
+        Assert.All(run.Stages, s => Assert.True(s.DurationSeconds >= 0));
+        Assert.Equal("Failed", run.Stages[3].Outcome);
+        Assert.Contains("training plane is not built yet", run.Stages[3].Detail, StringComparison.Ordinal);
+        Assert.Contains("Stage 'train' failed", run.Failure!.ErrorMessage, StringComparison.Ordinal);
+        Assert.Contains("569 rows", run.Stages[0].Detail, StringComparison.Ordinal);
+        Assert.Equal($"{platform.BaseUrl}/api/runs/{run.Id}", run.Links.StatusQueryGetUri);
+        Assert.Equal($"{platform.BaseUrl}/api/runs/{run.Id}/events/{{eventName}}", run.Links.SendEventPostUri);
+        // The split was exported for trainers: arrays and a manifest, in the artifact store.
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(platform.DataDirectory, "artifacts", "exports"), "manifest.json", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_run_without_data_fails_at_resolving_the_dataset_saying_how_to_add_it()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+
+        var run = await platform.RunToEndAsync("tiny", TestContext.Current.CancellationToken);
+
+        Assert.Equal("Failed", run.Status);
+        var stage = Assert.Single(run.Stages);
+        Assert.Equal(RunStages.ResolveDataset, stage.Stage);
+        Assert.Contains("has no versions yet: drop a CSV file into drop/tiny/", stage.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_returns_the_same_run_and_unknown_pipelines_get_404()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        var first = await StartAsync(platform, "tiny", "key-1", cancellationToken);
+        var second = await StartAsync(platform, "tiny", "key-1", cancellationToken);
+        var other = await StartAsync(platform, "tiny", "key-2", cancellationToken);
+        using var unknown = await platform.Http.PostAsJsonAsync("api/pipelines/no-such/runs", new StartRunBody(null, null), cancellationToken);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.Status);
+        Assert.Equal(HttpStatusCode.OK, second.Status);
+        Assert.Equal(first.Links.Id, second.Links.Id);
+        Assert.NotEqual(first.Links.Id, other.Links.Id);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("Defined pipelines: tiny", await unknown.Content.ReadAsStringAsync(cancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Runs_are_listed_newest_first_with_filters_and_paging()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add((await platform.RunToEndAsync("tiny", cancellationToken)).Id);
+        }
+
+        var firstPage = await platform.Host.GetAsync<RunPage>("api/runs?pipeline=tiny&pageSize=3", cancellationToken);
+        var secondPage = await platform.Host.GetAsync<RunPage>($"api/runs?pipeline=tiny&pageSize=3&continuationToken={Uri.EscapeDataString(firstPage.ContinuationToken!)}", cancellationToken);
+        var failed = await platform.Host.GetAsync<RunPage>("api/runs?status=Failed", cancellationToken);
+        var completed = await platform.Host.GetAsync<RunPage>("api/runs?status=Completed", cancellationToken);
+        var badStatus = await Assert.ThrowsAsync<HostRequestException>(() => platform.Host.GetAsync<RunPage>("api/runs?status=Sleeping", cancellationToken));
+
+        Assert.Equal(3, firstPage.Items.Count);
+        Assert.Equal(ids, [.. firstPage.Items.Concat(secondPage.Items).Select(r => r.Id).Reverse()]);
+        Assert.Equal(5, failed.Items.Count);
+        Assert.Empty(completed.Items);
+        Assert.Equal(HttpStatusCode.BadRequest, badStatus.Status);
+    }
+
+    [Fact]
+    public async Task Cancelling_an_ended_or_unknown_run_is_refused_and_events_need_a_live_run()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var run = await platform.RunToEndAsync("tiny", cancellationToken);
+
+        using var ended = await platform.Http.PostAsync($"api/runs/{run.Id}/cancel", null, cancellationToken);
+        using var unknown = await platform.Http.PostAsync("api/runs/nope/cancel", null, cancellationToken);
+        using var eventToEnded = await platform.Http.PostAsJsonAsync($"api/runs/{run.Id}/events/Approval", new { approved = true }, cancellationToken);
+
+        Assert.Equal(HttpStatusCode.Conflict, ended.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, eventToEnded.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_endpoints()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+
+        using var document = JsonDocument.Parse(await platform.Anonymous.GetStringAsync("api/openapi.json", TestContext.Current.CancellationToken));
+        var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Contains("/api/pipelines/{pipeline}/runs", paths);
+        Assert.Contains("/api/runs/{id}", paths);
+        Assert.Contains("/api/datasets/{name}/versions/{version}", paths);
+    }
+
+    internal static async Task<IngestionRecord> UploadAsync(TestPlatform platform, string dataset, string file, CancellationToken cancellationToken)
+    {
+        using var content = new StreamContent(File.OpenRead(file));
+        using var response = await platform.Http.PostAsync($"api/datasets/{dataset}/ingest", content, cancellationToken);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("ingestionId").GetString();
+        return await platform.WaitForIngestionAsync(i => i.IngestionId == id, cancellationToken);
+    }
+
+    private static async Task<(HttpStatusCode Status, ManagementLinks Links)> StartAsync(TestPlatform platform, string pipeline, string key, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"api/pipelines/{pipeline}/runs") { Content = JsonContent.Create(new StartRunBody(null, null)) };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await platform.Http.SendAsync(request, cancellationToken);
+        return (response.StatusCode, (await response.Content.ReadFromJsonAsync<ManagementLinks>(cancellationToken))!);
+    }
+}
