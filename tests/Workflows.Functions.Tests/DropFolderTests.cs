@@ -1,0 +1,105 @@
+using Workflows.Functions.Tests.Infrastructure;
+using Workflows.Orchestrations.Datasets;
+using Workflows.Testing;
+
+namespace Workflows.Functions.Tests;
+
+/// <summary>Files dropped into <c>drop/&lt;dataset&gt;/</c> are ingested exactly once, across restarts, and only once written.</summary>
+public sealed class DropFolderTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task A_hundred_files_dropped_at_once_and_across_a_host_restart_are_each_ingested_exactly_once()
+    {
+        var pipelines = TinyPipeline.Directory();
+        var first = await TestPlatform.StartAsync(postgres, pipelines);
+        var (hub, data) = (first.HubName, first.DataDirectory);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMinutes(4));
+        var drop = first.DropDirectory("tiny");
+        Directory.CreateDirectory(drop);
+
+        // 60 files at once, 10 of them copies of others (same content, different names); the host stops while they are ingested.
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => File.WriteAllTextAsync(Path.Combine(drop, $"part-{i:D3}.csv"), TinyPipeline.Csv(i % 50), cancel.Token)));
+        await WaitUntilAsync(async () => (await first.Datasets.ListIngestionsAsync("tiny", null, 1000, cancel.Token)).Count >= 20, cancel.Token);
+        await first.DisposeAsync();
+
+        // 40 more while no host runs; a new host on the same hub and data finds the rest.
+        await Task.WhenAll(Enumerable.Range(60, 40).Select(i => File.WriteAllTextAsync(Path.Combine(drop, $"part-{i:D3}.csv"), TinyPipeline.Csv(i), cancel.Token)));
+        await using var second = await TestPlatform.StartAsync(postgres, hub, data, pipelines);
+        await WaitUntilAsync(async () => (await second.Datasets.ListIngestionsAsync("tiny", null, 1000, cancel.Token)).Count(i => i.Status != IngestionStatus.Running) >= 100, cancel.Token);
+        await Task.Delay(TimeSpan.FromSeconds(1), cancel.Token);
+
+        var ingestions = await second.Datasets.ListIngestionsAsync("tiny", null, 1000, cancel.Token);
+        Assert.Equal(100, ingestions.Count);
+        Assert.Equal(100, ingestions.Select(i => Path.GetFileName(i.Source)).Distinct().Count());
+        Assert.All(ingestions, i => Assert.Equal(IngestionStatus.Registered, i.Status));
+        // 90 distinct contents: the 10 copies matched versions already registered.
+        var versions = await second.Datasets.ListVersionsAsync("tiny", cancel.Token);
+        Assert.Equal(90, versions.Count);
+        Assert.Equal(Enumerable.Range(1, 90), versions.Select(v => v.Version).Order());
+        Assert.Empty(Directory.GetFiles(drop));
+        Assert.Equal(100, Directory.GetFiles(Path.Combine(data, "processed", "tiny")).Length);
+    }
+
+    [Fact]
+    public async Task A_file_still_being_written_waits_until_it_stops_changing_and_partial_names_are_ignored()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMinutes(1));
+        var drop = platform.DropDirectory("tiny");
+        Directory.CreateDirectory(drop);
+        File.WriteAllText(Path.Combine(drop, "upload.csv.part"), TinyPipeline.Csv(1));
+        var lines = TinyPipeline.Csv(2).Split('\n');
+
+        // Written a line every 100 ms, for longer than the settle time: never ingested half-written.
+        var path = Path.Combine(drop, "slow.csv");
+        await using (var writer = new StreamWriter(path))
+        {
+            foreach (var line in lines)
+            {
+                await writer.WriteAsync(line + "\n");
+                await writer.FlushAsync(cancel.Token);
+                await Task.Delay(100, cancel.Token);
+            }
+        }
+
+        var done = await platform.WaitForIngestionAsync(i => i.Source.EndsWith("slow.csv", StringComparison.Ordinal), cancel.Token);
+        await Task.Delay(TimeSpan.FromSeconds(1), cancel.Token);
+
+        Assert.Equal(IngestionStatus.Registered, done.Status);
+        var version = await platform.Datasets.GetVersionAsync("tiny", done.Version, cancel.Token);
+        Assert.Equal(40, version!.RowCount);
+        Assert.Single(await platform.Datasets.ListIngestionsAsync("tiny", null, 100, cancel.Token));
+        Assert.True(File.Exists(Path.Combine(drop, "upload.csv.part")));
+    }
+
+    [Fact]
+    public async Task A_bad_file_is_quarantined_with_its_report_and_nothing_is_registered()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMinutes(1));
+        var drop = platform.DropDirectory("tiny");
+        Directory.CreateDirectory(drop);
+        File.WriteAllText(Path.Combine(drop, "broken.csv"), "x1,x2,label\n1.0,2.0,yes\n\"unterminated,3.0,no\n");
+
+        var done = await platform.WaitForIngestionAsync(i => i.Source.EndsWith("broken.csv", StringComparison.Ordinal), cancel.Token);
+
+        Assert.Equal(IngestionStatus.Quarantined, done.Status);
+        Assert.Null(await platform.Datasets.GetVersionAsync("tiny", null, cancel.Token));
+        var quarantine = Path.Combine(platform.DataDirectory, "artifacts", "quarantine", "tiny", done.IngestionId);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(quarantine, "broken.csv")), "x1,x2,label\n1.0,2.0,yes\n\"unterminated,3.0,no\n"u8.ToArray());
+        Assert.Contains("row", File.ReadAllText(Path.Combine(quarantine, "report.txt")), StringComparison.OrdinalIgnoreCase);
+        Assert.True(File.Exists(Path.Combine(quarantine, "report.json")));
+        Assert.False(File.Exists(Path.Combine(drop, "broken.csv")));
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        while (!await condition())
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+}
