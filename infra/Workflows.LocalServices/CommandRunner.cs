@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Workflows.LocalServices;
 
-/// <summary>Runs a short-lived tool (<c>initdb</c>, a probe) to completion and captures its output.</summary>
+/// <summary>Starts tools (<c>initdb</c>, a probe) and servers with a clean environment; runs a tool to completion and captures its output.</summary>
 internal static class CommandRunner
 {
     /// <summary>The outcome of a finished command.</summary>
@@ -71,6 +71,26 @@ internal static class CommandRunner
             return new Result(process.ExitCode, output.ToString());
         }
     }
+
+    /// <summary>
+    /// Builds a start-info for a long-running server whose stdout and stderr are appended to <paramref name="logFile"/>.
+    /// </summary>
+    /// <remarks>
+    /// A shell opens the log and then becomes the server (exec), so the PID the caller holds is the server's and the
+    /// server keeps logging even if this process dies. No pipe to this process is inherited, so a test runner never
+    /// waits on an orphaned server's output.
+    /// </remarks>
+    public static ProcessStartInfo CreateServerStartInfo(
+        string logFile,
+        string fileName,
+        IEnumerable<string> arguments,
+        string? userName,
+        IReadOnlyDictionary<string, string>? environment) =>
+        CreateStartInfo(
+            "/bin/sh",
+            ["-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1", "sh", logFile, fileName, .. arguments],
+            userName,
+            environment);
 
     /// <summary>
     /// Builds a start-info with a clean PostgreSQL environment: inherited <c>PG*</c> variables (PGDATA, PGPORT, ...)

@@ -112,15 +112,8 @@ public sealed partial class EmbeddedPostgres
         int port,
         string? socketDirectory)
     {
-        // A shell opens the log and then becomes postgres (exec), so the PID we hold is the postmaster's and the
-        // server keeps logging even if this process dies. No pipe to this process is inherited, so a test runner
-        // never waits on an orphaned server's output.
         var arguments = new List<string>
         {
-            "-c", "log=$1; shift; exec \"$@\" </dev/null >>\"$log\" 2>&1",
-            "sh",
-            logFile,
-            installation.Postgres,
             "-D", dataDirectory,
             "-c", "listen_addresses=127.0.0.1",
             "-c", $"port={port.ToString(CultureInfo.InvariantCulture)}",
@@ -141,7 +134,7 @@ public sealed partial class EmbeddedPostgres
             arguments.Add($"{key}={value}");
         }
 
-        var startInfo = CommandRunner.CreateStartInfo("/bin/sh", arguments, account.UserName, installation.Environment);
+        var startInfo = CommandRunner.CreateServerStartInfo(logFile, installation.Postgres, arguments, account.UserName, installation.Environment);
         return Process.Start(startInfo)
             ?? throw new EmbeddedPostgresException($"Could not start '{installation.Postgres}'.");
     }

@@ -178,7 +178,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
                 bool exited;
                 try
                 {
-                    exited = await WaitForExitAsync(_stopTimeout, cancellationToken).ConfigureAwait(false);
+                    exited = await _process.TryWaitForExitAsync(_stopTimeout, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -227,26 +227,11 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     {
         _logger.ShutdownEscalated(ProcessId, "SIGQUIT");
         Signal(UnixSignal.Quit);
-        if (!await WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false))
+        if (!await _process.TryWaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false))
         {
             _logger.ShutdownEscalated(ProcessId, "SIGKILL");
             Signal(UnixSignal.Kill);
             await _process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<bool> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
-        try
-        {
-            await _process.WaitForExitAsync(timeoutSource.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return false;
         }
     }
 

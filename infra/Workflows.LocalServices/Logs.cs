@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Workflows.LocalServices;
 
-/// <summary>Source-generated log messages of this assembly, with fixed event ids (1xxx: embedded PostgreSQL).</summary>
+/// <summary>Source-generated log messages of this assembly, with fixed event ids (1xxx: embedded PostgreSQL, 2xxx: embedded Azurite).</summary>
 internal static partial class Logs
 {
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Initializing a PostgreSQL cluster in '{DataDirectory}' as user '{User}'")]
@@ -52,4 +52,22 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 1016, Level = LogLevel.Warning, Message = "Server setting fsync=off: a crash can corrupt the cluster and lose committed work")]
     public static partial void FsyncDisabled(this ILogger logger);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Starting Azurite {Version} (blob service) on 127.0.0.1:{Port} for '{DataDirectory}' (log: '{LogFile}')")]
+    public static partial void AzuriteStarting(this ILogger logger, string version, int port, string dataDirectory, string logFile);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Azurite (PID {Pid}) answers on {BlobEndpoint} after {ElapsedMs:F0} ms")]
+    public static partial void AzuriteReady(this ILogger logger, int pid, Uri blobEndpoint, double elapsedMs);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Stopping Azurite (PID {Pid})")]
+    public static partial void AzuriteStopping(this ILogger logger, int pid);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Azurite (PID {Pid}) stopped")]
+    public static partial void AzuriteStopped(this ILogger logger, int pid);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Azurite (PID {Pid}) did not stop in time; sending SIGKILL")]
+    public static partial void AzuriteKilled(this ILogger logger, int pid);
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "Port {Port} was taken before Azurite could bind it; retrying with another free port")]
+    public static partial void AzuritePortTakenRetrying(this ILogger logger, int port);
 }

@@ -60,21 +60,14 @@ internal sealed record PostgresInstallation(string Directory, string Version)
         }
 
         var starts = searchStarts.Distinct(StringComparer.Ordinal).ToList();
-        foreach (var start in starts)
+        var found = RepositorySearch.FindUpwards(
+            starts, EmbeddedPostgresOptions.RepositoryRelativeInstallDirectory, candidate => File.Exists(Path.Combine(candidate, "bin", "postgres")));
+        if (found is not null)
         {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                var candidate = Path.Combine(directory.FullName, EmbeddedPostgresOptions.RepositoryRelativeInstallDirectory);
-                if (File.Exists(Path.Combine(candidate, "bin", "postgres")))
-                {
-                    return new PostgresInstallation(candidate, ReadVersion(candidate));
-                }
-            }
+            return new PostgresInstallation(found, ReadVersion(found));
         }
 
-        var expected = FindRepositoryRoot(starts) is { } root
-            ? Path.Combine(root, EmbeddedPostgresOptions.RepositoryRelativeInstallDirectory)
-            : $"<repository>/{EmbeddedPostgresOptions.RepositoryRelativeInstallDirectory}";
+        var expected = RepositorySearch.ExpectedLocation(starts, EmbeddedPostgresOptions.RepositoryRelativeInstallDirectory);
         throw new EmbeddedPostgresException(
             $"Embedded PostgreSQL is not installed: expected its binaries in '{expected}' " +
             $"(searched upwards from {string.Join(" and ", starts.Select(s => $"'{s}'"))}). " +
@@ -98,22 +91,6 @@ internal sealed record PostgresInstallation(string Directory, string Version)
         // A hand-built tree: the server binary's content identifies the build.
         using var postgres = File.OpenRead(Path.Combine(directory, "bin", "postgres"));
         return $"custom-{Convert.ToHexStringLower(SHA256.HashData(postgres))[..16]}";
-    }
-
-    private static string? FindRepositoryRoot(IEnumerable<string> starts)
-    {
-        foreach (var start in starts)
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Workflows.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        return null;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

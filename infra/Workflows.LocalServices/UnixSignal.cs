@@ -1,6 +1,6 @@
 namespace Workflows.LocalServices;
 
-/// <summary>The signals the launcher sends to a postmaster, with Linux's numbers.</summary>
+/// <summary>The signals the launchers send to their servers, with Linux's numbers.</summary>
 internal enum UnixSignal
 {
     /// <summary>SIGINT: a postmaster performs a fast shutdown (rolls back sessions, writes a shutdown checkpoint).</summary>
@@ -11,4 +11,7 @@ internal enum UnixSignal
 
     /// <summary>SIGKILL: cannot be caught.</summary>
     Kill = 9,
+
+    /// <summary>SIGTERM: Azurite closes its listener and flushes its metadata before exiting.</summary>
+    Terminate = 15,
 }

@@ -1,0 +1,213 @@
+using System.Globalization;
+
+namespace Workflows.Orchestrations.Artifacts;
+
+/// <summary>An <see cref="IArtifactStore"/> in a local directory: the zero-set-up default for one machine.</summary>
+/// <remarks>
+/// <para>
+/// Writes go to a temp file beside the target (same directory, so the same file system), are flushed to disk, and
+/// are then renamed into place: rename replaces atomically, and creation without overwrite (a hard link on Linux)
+/// fails when the target exists, so concurrent creators race safely. Temp files are named <c>.~*.tmp</c>; listings
+/// skip them, and paths may not use that prefix.
+/// </para>
+/// <para>Deleting an object leaves its (possibly empty) directories in place: removing them would race with writers creating files there.</para>
+/// </remarks>
+public sealed class FileSystemArtifactStore : IArtifactStore
+{
+    private const int BufferSize = 81920;
+
+    /// <summary>Initializes a new instance of the <see cref="FileSystemArtifactStore"/> class.</summary>
+    /// <param name="rootDirectory">The directory holding the objects; created on first write.</param>
+    public FileSystemArtifactStore(string rootDirectory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(rootDirectory);
+        RootDirectory = Path.GetFullPath(rootDirectory);
+    }
+
+    /// <summary>Gets the full path of the directory holding the objects.</summary>
+    public string RootDirectory { get; }
+
+    /// <inheritdoc />
+    public async Task PutAsync(string path, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var target = Resolve(path, nameof(path));
+        var temp = await WriteTempFileAsync(target, content, cancellationToken).ConfigureAwait(false);
+        MoveOrDelete(temp, target, overwrite: true);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> TryPutNewAsync(string path, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var target = Resolve(path, nameof(path));
+        if (File.Exists(target))
+        {
+            return false;
+        }
+
+        var temp = await WriteTempFileAsync(target, content, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            MoveOrDelete(temp, target, overwrite: false);
+            return true;
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            // Another creator won the race.
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<Stream?> OpenReadAsync(string path, CancellationToken cancellationToken)
+    {
+        var target = Resolve(path, nameof(path));
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            // FileShare.Delete: an overwrite or delete replaces the name while this reader keeps the old content.
+            Stream stream = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult<Stream?>(stream);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException || (ex is UnauthorizedAccessException && Directory.Exists(target)))
+        {
+            return Task.FromResult<Stream?>(null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ArtifactInfo?> GetInfoAsync(string path, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(Resolve(path, nameof(path)));
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(file.Exists ? ToInfo(path, file) : null);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ArtifactInfo> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        ArtifactPath.ValidatePrefix(prefix, nameof(prefix));
+        var folder = prefix[..(prefix.LastIndexOf('/') + 1)];
+        return Walk(Path.Combine(RootDirectory, folder), folder, prefix, cancellationToken).ToAsyncEnumerable();
+    }
+
+    /// <inheritdoc />
+    public Task<bool> DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        var target = Resolve(path, nameof(path));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!File.Exists(target))
+        {
+            return Task.FromResult(false);
+        }
+
+        File.Delete(target);
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
+    public async Task CopyAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken)
+    {
+        ArtifactPath.Validate(destinationPath, nameof(destinationPath));
+        var source = await OpenReadAsync(sourcePath, cancellationToken).ConfigureAwait(false)
+            ?? throw new FileNotFoundException($"Cannot copy artifact '{sourcePath}': it does not exist ({Describe(sourcePath)}).", Resolve(sourcePath, nameof(sourcePath)));
+        await using (source.ConfigureAwait(false))
+        {
+            await PutAsync(destinationPath, source, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public string Describe(string path) => new Uri(Resolve(path, nameof(path))).AbsoluteUri;
+
+    private static async Task<string> WriteTempFileAsync(string target, Stream content, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(directory);
+        var temp = Path.Combine(directory, $"{ArtifactPath.ReservedSegmentPrefix}{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
+            await using (file.ConfigureAwait(false))
+            {
+                await content.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+
+                // On disk before the rename publishes it: a crash must not leave an empty object under the final name.
+                file.Flush(flushToDisk: true);
+            }
+
+            return temp;
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static void MoveOrDelete(string temp, string target, bool overwrite)
+    {
+        try
+        {
+            File.Move(temp, target, overwrite);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static ArtifactInfo ToInfo(string path, FileInfo file)
+    {
+        var lastModified = new DateTimeOffset(file.LastWriteTimeUtc);
+        var etag = string.Create(CultureInfo.InvariantCulture, $"\"{lastModified.UtcTicks:x}-{file.Length:x}\"");
+        return new ArtifactInfo(path, file.Length, lastModified, etag);
+    }
+
+    /// <summary>
+    /// Yields the files under <paramref name="directory"/> whose path starts with <paramref name="prefix"/>, in
+    /// ordinal path order: a directory sorts as its name plus '/', exactly where its files' paths sort.
+    /// </summary>
+    private static IEnumerable<ArtifactInfo> Walk(string directory, string relativeDirectory, string prefix, CancellationToken cancellationToken)
+    {
+        FileSystemInfo[] entries;
+        try
+        {
+            entries = new DirectoryInfo(directory).GetFileSystemInfos();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            yield break;
+        }
+
+        foreach (var entry in entries.OrderBy(e => e is DirectoryInfo ? e.Name + "/" : e.Name, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var relative = relativeDirectory + entry.Name;
+            if (entry.Name.StartsWith(ArtifactPath.ReservedSegmentPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (entry is DirectoryInfo && (relative + "/").StartsWith(prefix, StringComparison.Ordinal))
+            {
+                foreach (var nested in Walk(entry.FullName, relative + "/", prefix, cancellationToken))
+                {
+                    yield return nested;
+                }
+            }
+            else if (entry is FileInfo file && relative.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                yield return ToInfo(relative, file);
+            }
+        }
+    }
+
+    private string Resolve(string path, string parameterName)
+    {
+        ArtifactPath.Validate(path, parameterName);
+        return Path.Combine(RootDirectory, path.Replace('/', Path.DirectorySeparatorChar));
+    }
+}
