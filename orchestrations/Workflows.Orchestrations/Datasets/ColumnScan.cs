@@ -1,0 +1,127 @@
+using Workflows.Orchestrations.Pipelines;
+
+namespace Workflows.Orchestrations.Datasets;
+
+/// <summary>
+/// The first pass over one column: nulls, type inference (or checks against the declared type), moments and a reservoir.
+/// </summary>
+/// <remarks>
+/// Inference: Boolean when every value is true/false/yes/no/1/0 (any case) and at least one is a word — a column of
+/// only 0 and 1 stays Integer, since it is numeric-looking and a one-hot or indicator feature trains the same either
+/// way; Integer when every value parses as a long; Numeric when every value parses as a double (invariant culture,
+/// NaN and Infinity included so that they are reported as non-finite, not silently made categorical); else Categorical.
+/// A column with no values at all is Categorical. Values are trimmed of spaces and tabs for parsing; an empty or
+/// blank value is null.
+/// </remarks>
+internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int seed)
+{
+    private bool _couldBeLong = true;
+    private bool _couldBeDouble = true;
+    private bool _couldBeBoolean = true;
+    private bool _sawBooleanWord;
+
+    public ColumnPlan Plan => plan;
+
+    public RowFinding Nulls { get; } = new();
+
+    public long Values { get; private set; }
+
+    public StreamingMoments Moments { get; } = new();
+
+    public ReservoirSample Reservoir { get; } = new(reservoirCapacity, seed);
+
+    public RowFinding TypeMismatches { get; } = new();
+
+    public RowFinding NonFinite { get; } = new();
+
+    /// <summary>The declared type, or the inferred one once the pass is over.</summary>
+    public ColumnType Type => plan.DeclaredType ?? Inferred();
+
+    public bool IsNumeric => Type is ColumnType.Numeric or ColumnType.Integer;
+
+    public void Add(ReadOnlySpan<byte> field, long row, long line)
+    {
+        var value = Utf8Values.Trim(field);
+        if (value.IsEmpty)
+        {
+            Nulls.Add(row, line);
+            return;
+        }
+
+        Values++;
+        switch (plan.DeclaredType)
+        {
+            case ColumnType.Numeric:
+                AddNumber(value, row, line, requireInteger: false);
+                break;
+            case ColumnType.Integer:
+                AddNumber(value, row, line, requireInteger: true);
+                break;
+            case ColumnType.Boolean:
+                if (!Utf8Values.TryParseBoolean(value, out _, out _))
+                {
+                    TypeMismatches.Add(row, line);
+                }
+
+                break;
+            case ColumnType.Categorical:
+                break;
+            default:
+                Infer(value, row, line);
+                break;
+        }
+    }
+
+    private void AddNumber(ReadOnlySpan<byte> value, long row, long line, bool requireInteger)
+    {
+        if (!Utf8Values.TryParseDouble(value, out var number, out var isInteger, out _) || (requireInteger && !isInteger && double.IsFinite(number)))
+        {
+            TypeMismatches.Add(row, line);
+        }
+        else if (!double.IsFinite(number))
+        {
+            NonFinite.Add(row, line);
+        }
+        else
+        {
+            Moments.Add(number);
+            Reservoir.Add(number);
+        }
+    }
+
+    private void Infer(ReadOnlySpan<byte> value, long row, long line)
+    {
+        if (_couldBeDouble)
+        {
+            if (Utf8Values.TryParseDouble(value, out var number, out var isInteger, out _))
+            {
+                _couldBeLong &= isInteger;
+                if (double.IsFinite(number))
+                {
+                    Moments.Add(number);
+                    Reservoir.Add(number);
+                }
+                else
+                {
+                    NonFinite.Add(row, line);
+                }
+            }
+            else
+            {
+                _couldBeDouble = _couldBeLong = false;
+            }
+        }
+
+        if (_couldBeBoolean)
+        {
+            _couldBeBoolean = Utf8Values.TryParseBoolean(value, out _, out var isWord);
+            _sawBooleanWord |= isWord;
+        }
+    }
+
+    private ColumnType Inferred() => Values == 0 ? ColumnType.Categorical
+        : _couldBeBoolean && _sawBooleanWord ? ColumnType.Boolean
+        : _couldBeLong ? ColumnType.Integer
+        : _couldBeDouble ? ColumnType.Numeric
+        : ColumnType.Categorical;
+}

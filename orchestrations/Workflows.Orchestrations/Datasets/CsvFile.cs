@@ -1,0 +1,52 @@
+namespace Workflows.Orchestrations.Datasets;
+
+/// <summary>The row loop every reader of a CSV file shares.</summary>
+internal static class CsvFile
+{
+    /// <summary>
+    /// Calls <paramref name="onRow"/> for every row, the header included (<see cref="CsvRowReader.RowsRead"/> is 1 for
+    /// it), and <paramref name="afterBuffer"/> after each buffer's rows. Returns the structural error that stopped the
+    /// file, or null when it was read to the end. Throws only for I/O errors and cancellation.
+    /// </summary>
+    public static async Task<CsvFormatError?> ReadRowsAsync(
+        string path, Action<CsvRowReader> onRow, Func<CancellationToken, ValueTask>? afterBuffer, CancellationToken cancellationToken)
+    {
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+        await using var _ = stream.ConfigureAwait(false);
+        using var reader = new CsvRowReader(stream);
+        while (true)
+        {
+            while (reader.TryReadRow())
+            {
+                onRow(reader);
+            }
+
+            if (reader.Error is not null || reader.IsCompleted)
+            {
+                return reader.Error;
+            }
+
+            if (afterBuffer is not null)
+            {
+                await afterBuffer(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!await reader.FillAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return reader.Error;
+            }
+        }
+    }
+
+    /// <summary>Where a structural error is, in words: data row and physical line, and the column when known.</summary>
+    public static string Describe(CsvFormatError error, IReadOnlyList<string>? header)
+    {
+        var where = error.Row == 0 ? $"in the header, line {error.Line}" : $"data row {error.Row}, line {error.Line}";
+        if (error.Field is int field)
+        {
+            where += header is not null && field < header.Count ? $", column '{header[field]}'" : $", field {field + 1}";
+        }
+
+        return $"{error.Message} ({where})";
+    }
+}

@@ -1,0 +1,86 @@
+using Workflows.Orchestrations.Pipelines;
+
+namespace Workflows.Orchestrations.Datasets;
+
+/// <summary>
+/// Inspects a CSV file in two streaming passes with bounded memory: (1) structure, encoding, header, types, nulls and
+/// moments; (2) canonical form and its SHA-256, histograms, categories, duplicates, ranges, labels and drift. Memory is
+/// the read buffer, the per-column reservoirs (32 MB at most), category tables (10,000 values per column) and 8–16 bytes
+/// per distinct row for duplicate detection.
+/// </summary>
+public static class DatasetInspector
+{
+    /// <summary>
+    /// Reads a local CSV file (streaming; it is read twice), parses it (RFC 4180, header row, strict UTF-8), infers or
+    /// checks the schema against <paramref name="dataset"/>, computes per-column statistics, applies
+    /// <paramref name="rules"/>, compares with <paramref name="previous"/> for drift warnings, and, only if it passed,
+    /// writes the canonical content to <paramref name="canonicalOutputPath"/>: UTF-8, '\n' line ends, the header,
+    /// RFC 4180 quoting only where needed, numbers in invariant shortest round-trip form, booleans as true/false, empty
+    /// for null. The same data in any formatting (CRLF, quoting, BOM, "1.0" or "1") so hashes the same.
+    /// </summary>
+    /// <remarks>Bad data never throws: it is a finding. Only I/O errors and cancellation throw.</remarks>
+    public static async Task<DatasetInspection> InspectAsync(
+        string sourcePath, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, string canonicalOutputPath, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentException.ThrowIfNullOrEmpty(canonicalOutputPath);
+        var sourceBytes = new FileInfo(sourcePath).Length;
+        var source = Path.GetFileName(sourcePath);
+        var findings = new List<ValidationFinding>();
+
+        var scan = await DatasetScan.RunAsync(sourcePath, dataset, rules, findings, cancellationToken).ConfigureAwait(false);
+        if (scan.Error is { } error)
+        {
+            findings.Add(new ValidationFinding(error.Rule, FindingSeverity.Error, ColumnName(error, scan.Header), error.Row > 0 ? [error.Row] : [], 1, CsvFile.Describe(error, scan.Header)));
+        }
+
+        if (scan.Error is not null || scan.Columns is null)
+        {
+            var schema = scan.Error is null && scan.Columns is not null ? ProfileBuilder.Schema(scan, dataset) : null;
+            return Result(source, findings, schema, null, null, scan.Rows, sourceBytes, 0);
+        }
+
+        InspectionRules.CheckScan(scan, dataset, findings);
+        var sink = HasErrors(findings) ? null : new CanonicalSink(canonicalOutputPath, cancellationToken);
+        try
+        {
+            var profiling = await DatasetProfiling.RunAsync(sourcePath, scan, dataset, rules, previous, sink, cancellationToken).ConfigureAwait(false);
+            InspectionRules.CheckProfile(scan, profiling, dataset, rules, findings);
+            var profile = ProfileBuilder.Profile(scan, profiling, dataset);
+            if (previous is not null)
+            {
+                DriftCheck.Compare(previous, profile, profiling, rules.DriftWarningPsi, findings);
+            }
+
+            var schema = ProfileBuilder.Schema(scan, dataset);
+            if (sink is null || HasErrors(findings))
+            {
+                return Result(source, findings, schema, profile, null, scan.Rows, sourceBytes, 0);
+            }
+
+            var sha256 = await sink.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return Result(source, findings, schema, profile, sha256, scan.Rows, sourceBytes, sink.BytesWritten);
+        }
+        finally
+        {
+            if (sink is not null)
+            {
+                await sink.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static bool HasErrors(List<ValidationFinding> findings) => findings.Exists(f => f.Severity == FindingSeverity.Error);
+
+    private static string? ColumnName(CsvFormatError error, string[]? header) =>
+        error.Field is int field && header is not null && field < header.Length ? header[field] : null;
+
+    private static DatasetInspection Result(
+        string source, List<ValidationFinding> findings, DatasetSchema? schema, DatasetProfile? profile, string? sha256, long rows, long sourceBytes, long canonicalBytes)
+    {
+        var passed = !HasErrors(findings);
+        var ordered = findings.OrderBy(f => f.Severity).ToArray();
+        return new DatasetInspection(passed, schema, profile, new ValidationReport(source, passed, ordered), sha256, rows, sourceBytes, canonicalBytes);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Globalization;
+using System.Text;
+
+namespace Workflows.Orchestrations.Datasets;
+
+/// <summary>
+/// Parses and canonicalizes values straight from UTF-8 field bytes. The common decimal forms take a fast exact path
+/// (Clinger's: a mantissa below 2^53 divided by an exact power of ten is correctly rounded); anything else falls back to
+/// the framework's invariant parser, so results always equal <c>double.Parse(text, CultureInfo.InvariantCulture)</c>.
+/// </summary>
+internal static class Utf8Values
+{
+    private const ulong MaxExactMantissa = 1UL << 53;
+    private const int MaxFastDigits = 18;
+
+    private static readonly double[] PowersOfTen =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// <summary>Leading and trailing ASCII spaces and tabs removed: "1, 2" is common and means 2.</summary>
+    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> value) => value.Trim(" \t"u8);
+
+    /// <summary>
+    /// Parses a real number. <paramref name="isInteger"/>: the text is a plain whole number that fits a long.
+    /// <paramref name="isCanonical"/>: the text is exactly what <see cref="FormatDouble"/> writes for the value.
+    /// </summary>
+    public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value, out bool isInteger, out bool isCanonical)
+    {
+        if (TryParseFast(text, out value, out isInteger, out isCanonical))
+        {
+            return true;
+        }
+
+        isInteger = TryParseLongSlow(text, out _);
+        isCanonical = false;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+    }
+
+    /// <summary>Parses a whole number; <paramref name="isCanonical"/> when the text is its canonical form.</summary>
+    public static bool TryParseLong(ReadOnlySpan<byte> text, out long value, out bool isCanonical)
+    {
+        if (TryParseFast(text, out var real, out var isInteger, out isCanonical) && isInteger)
+        {
+            value = (long)real;
+            return true;
+        }
+
+        isCanonical = false;
+        return TryParseLongSlow(text, out value);
+    }
+
+    /// <summary>true/false, yes/no, 1/0 in any case; <paramref name="isWord"/> when it was not 1/0.</summary>
+    public static bool TryParseBoolean(ReadOnlySpan<byte> text, out bool value, out bool isWord)
+    {
+        isWord = text.Length > 1;
+        if (text.SequenceEqual("1"u8) || Ascii.EqualsIgnoreCase(text, "true"u8) || Ascii.EqualsIgnoreCase(text, "yes"u8))
+        {
+            value = true;
+            return true;
+        }
+
+        value = false;
+        return text.SequenceEqual("0"u8) || Ascii.EqualsIgnoreCase(text, "false"u8) || Ascii.EqualsIgnoreCase(text, "no"u8);
+    }
+
+    /// <summary>Writes the shortest text that round-trips (invariant culture); "1.0" and "1" both become "1".</summary>
+    public static int FormatDouble(double value, Span<byte> destination)
+    {
+        value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+        return written;
+    }
+
+    public static int FormatLong(long value, Span<byte> destination)
+    {
+        value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
+        return written;
+    }
+
+    private static bool TryParseLongSlow(ReadOnlySpan<byte> text, out long value) =>
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+    /// <summary>[-]digits[.digits] with at most 18 digits; anything else (exponents, '+', long mantissas) goes the slow way.</summary>
+    private static bool TryParseFast(ReadOnlySpan<byte> text, out double value, out bool isInteger, out bool isCanonical)
+    {
+        value = 0;
+        isInteger = false;
+        isCanonical = false;
+        var i = 0;
+        var negative = text.Length > 0 && text[0] == (byte)'-';
+        if (negative)
+        {
+            i++;
+        }
+
+        var integerStart = i;
+        ulong mantissa = 0;
+        while (i < text.Length && (uint)(text[i] - '0') <= 9)
+        {
+            mantissa = (mantissa * 10) + (uint)(text[i] - '0');
+            i++;
+        }
+
+        var integerDigits = i - integerStart;
+        var fractionDigits = 0;
+        if (i < text.Length && text[i] == (byte)'.')
+        {
+            i++;
+            var fractionStart = i;
+            while (i < text.Length && (uint)(text[i] - '0') <= 9)
+            {
+                mantissa = (mantissa * 10) + (uint)(text[i] - '0');
+                i++;
+            }
+
+            fractionDigits = i - fractionStart;
+            if (fractionDigits == 0)
+            {
+                return false;
+            }
+        }
+
+        if (i != text.Length || integerDigits == 0 || integerDigits + fractionDigits > MaxFastDigits || mantissa > MaxExactMantissa)
+        {
+            return false;
+        }
+
+        value = fractionDigits == 0 ? mantissa : mantissa / PowersOfTen[fractionDigits];
+        if (negative)
+        {
+            value = -value;
+        }
+
+        isInteger = fractionDigits == 0 && text.Length > 0 && text[^1] != (byte)'.';
+        isCanonical = !(negative && mantissa == 0) && IsCanonical(text[integerStart..], integerDigits, fractionDigits, isInteger);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the digits are exactly what the shortest round-trip formatting writes: no redundant zeros, at most 15
+    /// significant digits (those round-trip, so no shorter text exists), and in the range .NET writes without an exponent
+    /// (below 1e15, and 1e-4 or more).
+    /// </summary>
+    private static bool IsCanonical(ReadOnlySpan<byte> digits, int integerDigits, int fractionDigits, bool isInteger)
+    {
+        if (integerDigits > 1 && digits[0] == (byte)'0')
+        {
+            return false;
+        }
+
+        if (isInteger)
+        {
+            // As a whole number the text is canonical for Integer columns; in Numeric columns the limit is 15 digits.
+            return integerDigits <= 15;
+        }
+
+        if (digits[^1] == (byte)'0')
+        {
+            return false;
+        }
+
+        var fraction = digits[(integerDigits + 1)..];
+        int significant;
+        if (digits[0] == (byte)'0')
+        {
+            var leadingZeros = fraction.IndexOfAnyExcept((byte)'0');
+            if (leadingZeros > 3)
+            {
+                return false;
+            }
+
+            significant = fractionDigits - leadingZeros;
+        }
+        else
+        {
+            significant = integerDigits + fractionDigits;
+        }
+
+        return significant <= 15;
+    }
+}
