@@ -136,7 +136,7 @@ internal static class DatasetReader
             return null;
         }
 
-        var positive = new NumberBounds(1, int.MaxValue);
+        var positive = NumberBounds.AtLeast(1);
         foreach (var required in new[] { "height", "width" }.Where(key => image.Find(key) is null))
         {
             image.ReportMissing(required);
@@ -159,7 +159,7 @@ internal static class DatasetReader
             }
             else if (!seen.TryAdd(definition.Name, at))
             {
-                reader.Error(at, $"feature '{definition.Name}' is declared twice (first at line {seen[definition.Name].Start.Line})");
+                reader.Error(at, $"feature '{definition.Name}' is declared twice (first at line {seen[definition.Name].Start.Line}, column {seen[definition.Name].Start.Column})");
             }
         }
 

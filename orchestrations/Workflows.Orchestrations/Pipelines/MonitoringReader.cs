@@ -29,10 +29,10 @@ internal static class MonitoringReader
         section.Number("wassersteinThreshold", PipelineDefaults.WassersteinThreshold, NumberBounds.Positive),
         section.Number("chiSquarePValue", PipelineDefaults.ChiSquarePValue, PValue),
         section.Number("driftedFeatureShare", PipelineDefaults.DriftedFeatureShare, NumberBounds.PositiveFraction),
-        section.Integer("minWindowRows", PipelineDefaults.MinWindowRows, new NumberBounds(1, int.MaxValue)),
+        section.Integer("minWindowRows", PipelineDefaults.MinWindowRows, NumberBounds.AtLeast(1)),
         section.Flag("retrainOnDrift", PipelineDefaults.RetrainOnDrift),
         section.Duration("cooldown", PipelineDefaults.Cooldown),
-        section.Integer("maxConcurrentRetrains", PipelineDefaults.MaxConcurrentRetrains, new NumberBounds(1, int.MaxValue)),
+        section.Integer("maxConcurrentRetrains", PipelineDefaults.MaxConcurrentRetrains, NumberBounds.AtLeast(1)),
         ReadWebhook(section));
 
     private static List<DriftMethod> ReadMethods(YamlSection section)

@@ -16,9 +16,11 @@ internal readonly record struct NumberBounds(double Min, double Max, bool MinExc
 
     public static readonly NumberBounds Positive = new(0, double.PositiveInfinity, MinExclusive: true);
 
-    public static readonly NumberBounds NonNegative = new(0, double.PositiveInfinity);
+    public static readonly NumberBounds NonNegative = AtLeast(0);
 
     public static readonly NumberBounds Any = new(double.NegativeInfinity, double.PositiveInfinity);
+
+    public static NumberBounds AtLeast(double min) => new(min, double.PositiveInfinity);
 
     public bool Contains(double value) =>
         (MinExclusive ? value > Min : value >= Min) && value <= Max;

@@ -90,9 +90,7 @@ public static class PipelineLoader
     {
         var name = PipelineRules.RequiredName(root, "name");
         var dataset = ReadDataset(root, name, out var task);
-        var monitoring = root.Find("monitoring") is not null && root.Section("monitoring", MonitoringReader.Keys) is { } monitoringSection
-            ? MonitoringReader.Read(monitoringSection)
-            : null;
+        var monitoring = root.Section("monitoring", MonitoringReader.Keys) is { } monitoringSection ? MonitoringReader.Read(monitoringSection) : null;
         var definition = new PipelineDefinition(
             name,
             root.Text("description"),

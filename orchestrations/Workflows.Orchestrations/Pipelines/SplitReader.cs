@@ -27,6 +27,6 @@ internal static class SplitReader
             section.ReportAt("stratify", "'split.stratify' applies to classification only (dataset.task is regression)");
         }
 
-        return new SplitDefinition(validation, test, section.Integer("seed", PipelineDefaults.Seed, new NumberBounds(0, int.MaxValue)), stratify);
+        return new SplitDefinition(validation, test, section.Integer("seed", PipelineDefaults.Seed, NumberBounds.AtLeast(0)), stratify);
     }
 }

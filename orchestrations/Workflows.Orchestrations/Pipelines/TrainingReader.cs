@@ -21,7 +21,7 @@ internal static class TrainingReader
             section.ReportAt("trainer", "trainer 'cnn' needs dataset.format imageCsv (use 'mlp' for tabular data)");
         }
 
-        var positive = new NumberBounds(1, int.MaxValue);
+        var positive = NumberBounds.AtLeast(1);
         return new TrainingDefinition(
             trainer,
             section.Choice("device", Devices, PipelineDefaults.Device),

@@ -17,13 +17,13 @@ internal static class ValidationReader
         PipelineRules.ClassificationOnly(section, "minRowsPerClass", task);
         return new ValidationRules(
             section.TextList("requiredColumns") ?? [],
-            section.Integer("minRows", PipelineDefaults.MinRows, new NumberBounds(1, int.MaxValue)),
+            section.Integer("minRows", PipelineDefaults.MinRows, NumberBounds.AtLeast(1)),
             section.Number("maxNullFraction", PipelineDefaults.MaxNullFraction, NumberBounds.Fraction),
             ReadNullFractions(section),
             ReadRanges(section),
             section.Number("maxDuplicateRowFraction", PipelineDefaults.MaxDuplicateRowFraction, NumberBounds.Fraction),
             ReadLabelClasses(section),
-            section.Integer("minRowsPerClass", PipelineDefaults.MinRowsPerClass, new NumberBounds(1, int.MaxValue)),
+            section.Integer("minRowsPerClass", PipelineDefaults.MinRowsPerClass, NumberBounds.AtLeast(1)),
             section.Number("driftWarningPsi", PipelineDefaults.DriftWarningPsi, NumberBounds.Positive));
     }
 

@@ -158,7 +158,8 @@ internal sealed class YamlReader(string file)
             return typed;
         }
 
-        Error(node, $"expected {expected} for '{path}', found {Describe(node)}");
+        var where = path.Length == 0 ? "at the top level" : $"for '{path}'";
+        Error(node, $"expected {expected} {where}, found {Describe(node)}");
         return null;
     }
 

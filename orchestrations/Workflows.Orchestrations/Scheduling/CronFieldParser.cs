@@ -120,12 +120,14 @@ internal static class CronFieldParser
             return error is null;
         }
 
-        var nameIndex = field.Names?.ToList().FindIndex(name => name.Equals(text, StringComparison.OrdinalIgnoreCase)) ?? -1;
-        if (nameIndex >= 0)
+        for (var i = 0; i < field.Names?.Count; i++)
         {
-            value = field.Min + nameIndex;
-            error = null;
-            return true;
+            if (field.Names[i].Equals(text, StringComparison.OrdinalIgnoreCase))
+            {
+                value = field.Min + i;
+                error = null;
+                return true;
+            }
         }
 
         error = field.Names is { } names
