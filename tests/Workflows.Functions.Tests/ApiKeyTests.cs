@@ -28,7 +28,10 @@ public sealed class ApiKeyTests(PostgresFixture postgres)
 
         foreach (var key in new string?[] { null, "wrong-key" })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(TinyPipeline.Csv(1)) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, path)
+            {
+                Content = path.EndsWith("/ingest", StringComparison.Ordinal) ? new StringContent(TinyPipeline.Csv(1)) : JsonContent.Create(new { }),
+            };
             if (key is not null)
             {
                 request.Headers.Add("x-api-key", key);

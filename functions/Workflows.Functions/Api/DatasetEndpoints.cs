@@ -24,7 +24,7 @@ public static class DatasetEndpoints
         app.MapGet("/api/datasets/{name}/versions/{version:int}", GetVersionAsync).WithSummary("A version: schema, statistics, lineage, validation report");
         app.MapGet("/api/datasets/{name}/versions/{version:int}/download", DownloadAsync).WithSummary("A version's canonical CSV");
         app.MapGet("/api/datasets/{name}/diff", DiffAsync).WithSummary("How two versions differ: rows, schema, per-column statistics");
-        app.MapPost("/api/datasets/{name}/ingest", IngestAsync).AddEndpointFilter<ApiKeyFilter>().WithSummary("Upload a CSV file as a new version (the body is the file)");
+        app.MapPost("/api/datasets/{name}/ingest", IngestAsync).RequireApiKey().WithSummary("Upload a CSV file as a new version (the body is the file)");
         app.MapGet("/api/ingestions", async (DatasetStore datasets, CancellationToken ct, string? dataset = null, IngestionStatus? status = null, int limit = 100) =>
             Results.Ok(await datasets.ListIngestionsAsync(dataset, status, Math.Clamp(limit, 1, 1000), ct))).WithSummary("Ingestions, newest first");
         app.MapGet("/api/ingestions/{id}", async (string id, DatasetStore datasets, CancellationToken ct) =>

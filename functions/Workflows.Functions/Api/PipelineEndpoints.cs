@@ -12,7 +12,7 @@ public static class PipelineEndpoints
     public static void MapPipelineEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/pipelines", (PipelineDirectory pipelines) => Results.Ok(pipelines.Pipelines)).WithSummary("The pipelines defined now");
-        app.MapPost("/api/pipelines/reload", ReloadAsync).AddEndpointFilter<ApiKeyFilter>()
+        app.MapPost("/api/pipelines/reload", ReloadAsync).RequireApiKey()
             .WithSummary("Load the definitions again; schedules are started, changed or ended to match");
     }
 

@@ -14,12 +14,12 @@ public static class RunEndpoints
 {
     public static void MapRunEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/pipelines/{pipeline}/runs", StartAsync).AddEndpointFilter<ApiKeyFilter>()
+        app.MapPost("/api/pipelines/{pipeline}/runs", StartAsync).RequireApiKey()
             .WithSummary("Start a run of a pipeline").WithDescription("Optional Idempotency-Key header: the same key returns the same run.");
         app.MapGet("/api/runs/{id}", GetAsync).WithName("GetRun").WithSummary("A run: status, current stage, each stage's timing and outcome, links");
         app.MapGet("/api/runs", ListAsync).WithSummary("Runs, newest first, filtered by pipeline, status and creation time, with paging");
-        app.MapPost("/api/runs/{id}/cancel", CancelAsync).AddEndpointFilter<ApiKeyFilter>().WithSummary("Cancel a run");
-        app.MapPost("/api/runs/{id}/events/{eventName}", RaiseEventAsync).AddEndpointFilter<ApiKeyFilter>().WithSummary("Send an event to a run (for example an approval)");
+        app.MapPost("/api/runs/{id}/cancel", CancelAsync).RequireApiKey().WithSummary("Cancel a run");
+        app.MapPost("/api/runs/{id}/events/{eventName}", RaiseEventAsync).RequireApiKey().WithSummary("Send an event to a run (for example an approval)");
     }
 
     private static async Task<IResult> StartAsync(string pipeline, StartRunBody? body, HttpRequest request, PipelineRunLauncher launcher, CancellationToken cancellationToken)

@@ -21,15 +21,10 @@ public static class LocalApiKey
 
         Directory.CreateDirectory(dataDirectory);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        using (var file = new FileStream(path, new FileStreamOptions
+        File.WriteAllText(path, key);
+        if (!OperatingSystem.IsWindows())
         {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        using (var writer = new StreamWriter(file))
-        {
-            writer.Write(key);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
         return key;

@@ -23,8 +23,10 @@ public static class PlatformHost
     public static WebApplication Build(string[] args, string connectionString, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // host.json, then the environment, then the command line: the later source wins.
         builder.Configuration.AddJsonFile("host.json", optional: false);
         builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
         builder.Logging.ClearProviders().AddSimpleConsole(o =>
         {
             o.SingleLine = true;
@@ -46,7 +48,6 @@ public static class PlatformHost
             sp => new FileSystemArtifactStore(sp.GetRequiredService<PlatformOptions>().ArtifactsDirectory),
             _ => null);
         builder.Services.AddSingleton<IngestionTrigger>();
-        builder.Services.AddSingleton<ApiKeyFilter>();
         builder.Services.AddSingleton<ScheduleReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScheduleReconciler>());
         builder.Services.AddHostedService<DropFolderWatcher>();
@@ -58,6 +59,8 @@ public static class PlatformHost
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenApi("/api/openapi.json");
         app.MapRunEndpoints();
         app.MapDatasetEndpoints();

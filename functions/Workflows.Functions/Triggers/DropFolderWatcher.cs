@@ -52,7 +52,14 @@ public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions
                 LogScanFailed(logger, drop, ex);
             }
 
-            await wake.WaitAsync(options.Value.PollInterval, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            try
+            {
+                await wake.WaitAsync(options.Value.PollInterval, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
         }
     }
 

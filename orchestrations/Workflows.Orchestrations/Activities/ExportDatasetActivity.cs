@@ -69,5 +69,5 @@ public sealed class ExportDatasetActivity(PipelineDirectory pipelines, DatasetSt
     }
 
     private static ExportRef ToRef(string home, ExportManifest manifest) =>
-        new(home, manifest.TrainRows, manifest.ValidationRows, manifest.TestRows, manifest.FeatureNames.Count, manifest.Classes);
+        new(home, manifest.Rows.Train, manifest.Rows.Validation, manifest.Rows.Test, manifest.FeatureCount, manifest.ClassLabels);
 }

@@ -40,7 +40,7 @@ public sealed class QuarantineSourceActivity(DatasetStore datasets, IArtifactSto
         }
         else if (await artifacts.GetInfoAsync(copy, cancellationToken).ConfigureAwait(false) is null)
         {
-            throw new FileNotFoundException($"{request.Location} left the drop before it was quarantined, and no copy of it is in {artifacts.Describe(quarantine)}.");
+            throw new FileNotFoundException($"{request.Location} left the drop before it was quarantined, and no copy of it is in {artifacts.Describe(quarantine.TrimEnd('/'))}.");
         }
 
         var reportJson = await artifacts.ReadTextAsync(inspection.StagingPath + "report.json", cancellationToken).ConfigureAwait(false);
@@ -51,9 +51,9 @@ public sealed class QuarantineSourceActivity(DatasetStore datasets, IArtifactSto
             await artifacts.PutAsync(quarantine + "report.txt", text, cancellationToken).ConfigureAwait(false);
         }
 
-        await datasets.FinishIngestionAsync(request.IngestionId, IngestionStatus.Quarantined, null, artifacts.Describe(quarantine), reportJson, null, cancellationToken).ConfigureAwait(false);
+        await datasets.FinishIngestionAsync(request.IngestionId, IngestionStatus.Quarantined, null, artifacts.Describe(quarantine.TrimEnd('/')), reportJson, null, cancellationToken).ConfigureAwait(false);
         await sources.DeleteFromDropAsync(request, cancellationToken).ConfigureAwait(false);
         await artifacts.DeleteAsync(inspection.StagingPath + "report.json", cancellationToken).ConfigureAwait(false);
-        return new IngestionResult("Quarantined", request.Dataset, null, false, artifacts.Describe(quarantine), [], $"Quarantined {request.Location}: {inspection.Summary}");
+        return new IngestionResult("Quarantined", request.Dataset, null, false, artifacts.Describe(quarantine.TrimEnd('/')), [], $"Quarantined {request.Location}: {inspection.Summary}");
     }
 }

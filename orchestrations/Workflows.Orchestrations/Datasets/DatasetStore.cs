@@ -114,7 +114,7 @@ public sealed class DatasetStore(NpgsqlDataSource dataSource, PlatformSchema sch
     {
         using var command = dataSource.CreateCommand(schema.Sql("""
             UPDATE {schema}.ingestions
-            SET status = @status, version = @version, quarantine = @quarantine, report_json = @report::jsonb, error = @error, finished_at = now()
+            SET status = @status, version = @version::int, quarantine = @quarantine, report_json = @report::jsonb, error = @error, finished_at = now()
             WHERE ingestion_id = @id
             """));
         AddParameters(command.Parameters, ("id", ingestionId), ("status", status.ToString()), ("version", version), ("quarantine", quarantine),

@@ -15,6 +15,20 @@ public sealed class IngestionOrchestrator : TaskOrchestrator<IngestionRequest, I
 
     public override async Task<IngestionResult> RunAsync(TaskOrchestrationContext context, IngestionRequest input)
     {
+        try
+        {
+            return await IngestAsync(context, input);
+        }
+        catch (TaskFailedException ex)
+        {
+            // Not the data's fault (storage, database): the file stays where it was, and the record says why.
+            await context.CallActivityAsync<bool>(nameof(RecordIngestionFailureActivity), new IngestionFailure(input.IngestionId, ex.FailureDetails.ErrorMessage), Retry);
+            throw;
+        }
+    }
+
+    private static async Task<IngestionResult> IngestAsync(TaskOrchestrationContext context, IngestionRequest input)
+    {
         context.SetCustomStatus(new { stage = "inspect", source = input.Location });
         var inspection = await context.CallActivityAsync<InspectionOutcome>(nameof(InspectSourceActivity), input, Retry);
         if (!inspection.Passed)

@@ -13,7 +13,7 @@ public sealed record PipelineRunRequest(string Pipeline, int? DatasetVersion, IR
 public sealed record DatasetRef(string Dataset, int Version, string ContentSha256, string DataPath, long RowCount);
 
 /// <summary>Where a run's training-ready export is, and what it holds.</summary>
-public sealed record ExportRef(string Path, int TrainRows, int ValidationRows, int TestRows, int Features, IReadOnlyList<string>? Classes);
+public sealed record ExportRef(string Path, long TrainRows, long ValidationRows, long TestRows, int Features, IReadOnlyList<string>? Classes);
 
 /// <summary>What a PipelineRun produced, as far as it got.</summary>
 public sealed record PipelineRunResult(string Pipeline, DatasetRef Dataset, ExportRef Export);

@@ -28,7 +28,8 @@ public static class PlatformServices
         .AddActivity<ValidateForPipelineActivity>()
         .AddActivity<ExportDatasetActivity>()
         .AddActivity<RecordStageActivity>()
-        .AddActivity<StartScheduledRunActivity>();
+        .AddActivity<StartScheduledRunActivity>()
+        .AddActivity<RecordIngestionFailureActivity>();
 
     /// <summary>
     /// The stores and services on PostgreSQL (<paramref name="connectionString"/>), the artifact store and the drop
