@@ -30,10 +30,13 @@ public sealed partial class AzureBlobArtifactStore
     private async Task<bool> UploadAsync(string path, Stream content, bool createOnly, CancellationToken cancellationToken)
     {
         await EnsureContainerAsync(cancellationToken).ConfigureAwait(false);
-        var buffer = ArrayPool<byte>.Shared.Rent(_blockSize);
+
+        // A seekable source says how much is left: a small object then needs no block-sized buffer.
+        var firstRead = content.CanSeek ? (int)Math.Clamp(content.Length - content.Position, 0, _blockSize) : _blockSize;
+        var buffer = ArrayPool<byte>.Shared.Rent(firstRead);
         try
         {
-            var filled = await content.ReadAtLeastAsync(buffer.AsMemory(0, _blockSize), _blockSize, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var filled = await content.ReadAtLeastAsync(buffer.AsMemory(0, firstRead), firstRead, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             if (filled < _blockSize)
             {
                 return await PutBlobAsync(path, buffer.AsMemory(0, filled), createOnly, cancellationToken).ConfigureAwait(false);

@@ -191,7 +191,7 @@ public sealed partial class AzureBlobArtifactStore : IArtifactStore, IDisposable
         var status = (int)response.StatusCode;
         var code = errorCode is null ? string.Empty : $" ({errorCode})";
         return new ArtifactStoreException(
-            string.Create(CultureInfo.InvariantCulture, $"Azure Blob Storage refused {request?.Method} {requestPath}: {status} {response.ReasonPhrase}{code}{detail}"),
+            string.Create(CultureInfo.InvariantCulture, $"Azure Blob Storage refused {request?.Method} {requestPath}: {status} {response.StatusCode}{code}{detail}"),
             response.StatusCode,
             errorCode,
             requestPath);
