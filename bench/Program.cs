@@ -1,15 +1,16 @@
 using Workflows.Bench;
 using Workflows.Bench.Engine;
+using Workflows.Bench.Ingest;
 using Workflows.LocalServices;
 
 // Benchmarks, not tests: each prints its figures beside a baseline measured in the same run, and the ratio.
-// Usage: dotnet run -c Release --project bench -- engine [--json FILE]
+// Usage: dotnet run -c Release --project bench -- engine|ingest [--json FILE]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
-if (scenario != "engine" || (jsonIndex >= 0 && jsonPath is null))
+if (scenario is not ("engine" or "ingest") || (jsonIndex >= 0 && jsonPath is null))
 {
-    Console.Error.WriteLine("usage: bench engine [--json FILE]");
+    Console.Error.WriteLine("usage: bench engine|ingest [--json FILE]");
     return 2;
 }
 
@@ -20,10 +21,7 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-var dataDirectory = Path.Combine(Path.GetTempPath(), "workflows-bench", Guid.NewGuid().ToString("N")[..12]);
-await using var postgres = await PostgresConnectionResolver.ResolveAsync(null, new EmbeddedPostgresOptions { DataDirectory = dataDirectory }, cancellationToken: cancel.Token);
-Console.WriteLine($"PostgreSQL: {(postgres.IsEmbedded ? "embedded, fresh data directory" : "external (WORKFLOWS_POSTGRES_CONNECTION)")}; {Environment.ProcessorCount} cores");
-var figures = await new EngineBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token);
+var figures = scenario == "ingest" ? await new IngestBenchmark(Console.Out).RunAsync(cancel.Token) : await RunEngineAsync(cancel.Token);
 Console.WriteLine();
 foreach (var figure in figures)
 {
@@ -37,3 +35,11 @@ if (jsonPath is not null)
 }
 
 return 0;
+
+static async Task<IReadOnlyList<BenchFigure>> RunEngineAsync(CancellationToken cancellationToken)
+{
+    var dataDirectory = Path.Combine(Path.GetTempPath(), "workflows-bench", Guid.NewGuid().ToString("N")[..12]);
+    await using var postgres = await PostgresConnectionResolver.ResolveAsync(null, new EmbeddedPostgresOptions { DataDirectory = dataDirectory }, cancellationToken: cancellationToken);
+    Console.WriteLine($"PostgreSQL: {(postgres.IsEmbedded ? "embedded, fresh data directory" : "external (WORKFLOWS_POSTGRES_CONNECTION)")}; {Environment.ProcessorCount} cores");
+    return await new EngineBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancellationToken);
+}

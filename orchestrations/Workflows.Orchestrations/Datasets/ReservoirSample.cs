@@ -1,8 +1,9 @@
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// A seeded uniform sample of at most <c>capacity</c> values (Vitter's algorithm R): exact quantiles while the column
-/// fits, bounded memory after. The array grows with the data, so small files stay small.
+/// A seeded uniform sample of at most <c>capacity</c> values (Li's algorithm L: once full, it draws how many values to
+/// skip, so a random number is drawn only per replacement, not per value): exact quantiles while the column fits,
+/// bounded memory after. The array grows with the data, so small files stay small.
 /// </summary>
 internal sealed class ReservoirSample(int capacity, int seed)
 {
@@ -13,6 +14,8 @@ internal sealed class ReservoirSample(int capacity, int seed)
     private double[] _values = new double[Math.Min(capacity, 1024)];
     private int _length;
     private long _seen;
+    private long _nextReplaced;
+    private double _weight;
 
     public void Add(double value)
     {
@@ -25,15 +28,25 @@ internal sealed class ReservoirSample(int capacity, int seed)
             }
 
             _values[_length++] = value;
+            if (_length == capacity)
+            {
+                _weight = Math.Exp(Math.Log(_random.NextDouble()) / capacity);
+                ScheduleNext();
+            }
+
             return;
         }
 
-        var slot = _random.NextInt64(_seen);
-        if (slot < capacity)
+        if (_seen == _nextReplaced)
         {
-            _values[slot] = value;
+            _values[_random.Next(capacity)] = value;
+            _weight *= Math.Exp(Math.Log(_random.NextDouble()) / capacity);
+            ScheduleNext();
         }
     }
+
+    private void ScheduleNext() =>
+        _nextReplaced = _seen + (long)Math.Floor(Math.Log(_random.NextDouble()) / Math.Log(1 - _weight)) + 1;
 
     /// <summary>p01 … p99 by linear interpolation between order statistics (NumPy's default); null when empty.</summary>
     public IReadOnlyDictionary<string, double>? Quantiles()

@@ -44,6 +44,7 @@ internal static class Utf8Values
         if (TryParseFast(text, out var real, out var isInteger, out isCanonical) && isInteger)
         {
             value = (long)real;
+            isCanonical &= !text.SequenceEqual("-0"u8); // the long is 0
             return true;
         }
 
@@ -133,7 +134,7 @@ internal static class Utf8Values
         }
 
         isInteger = fractionDigits == 0 && text.Length > 0 && text[^1] != (byte)'.';
-        isCanonical = !(negative && mantissa == 0) && IsCanonical(text[integerStart..], integerDigits, fractionDigits, isInteger);
+        isCanonical = IsCanonical(text[integerStart..], integerDigits, fractionDigits, isInteger);
         return true;
     }
 
