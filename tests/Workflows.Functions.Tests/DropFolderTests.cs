@@ -25,7 +25,7 @@ public sealed class DropFolderTests(PostgresFixture postgres)
 
         // 40 more while no host runs; a new host on the same hub and data finds the rest.
         await Task.WhenAll(Enumerable.Range(60, 40).Select(i => File.WriteAllTextAsync(Path.Combine(drop, $"part-{i:D3}.csv"), TinyPipeline.Csv(i), cancel.Token)));
-        await using var second = await TestPlatform.StartAsync(postgres, hub, data, pipelines);
+        await using var second = await TestPlatform.RestartAsync(postgres, hub, data, pipelines);
         await WaitUntilAsync(async () => (await second.Datasets.ListIngestionsAsync("tiny", null, 1000, cancel.Token)).Count(i => i.Status != IngestionStatus.Running) >= 100, cancel.Token);
         await Task.Delay(TimeSpan.FromSeconds(1), cancel.Token);
 

@@ -44,9 +44,16 @@ public static class PlatformHost
         builder.Services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.SectionName));
 
         builder.AddDurableRuntime(connectionString, registry => registry.AddPlatformOrchestrations());
+        var blobDrop = builder.Configuration.GetSection(BlobDropOptions.SectionName).Get<BlobDropOptions>() ?? new BlobDropOptions();
         builder.Services.AddPlatform(connectionString,
             sp => new FileSystemArtifactStore(sp.GetRequiredService<PlatformOptions>().ArtifactsDirectory),
-            _ => null);
+            sp => sp.GetService<BlobDropContainer>()?.Store);
+        if (!string.IsNullOrEmpty(blobDrop.ConnectionString))
+        {
+            builder.Services.AddSingleton(new BlobDropContainer(new AzureBlobArtifactStore(AzureBlobOptions.FromConnectionString(blobDrop.ConnectionString, blobDrop.Container)), blobDrop.Container));
+            builder.Services.AddHostedService<BlobDropWatcher>();
+        }
+
         builder.Services.AddSingleton<IngestionTrigger>();
         builder.Services.AddSingleton<ScheduleReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScheduleReconciler>());

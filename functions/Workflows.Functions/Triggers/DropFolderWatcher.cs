@@ -12,8 +12,7 @@ namespace Workflows.Functions.Triggers;
 /// </summary>
 public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions<DropOptions> options, IngestionTrigger trigger, ILogger<DropFolderWatcher> logger) : BackgroundService
 {
-    private static readonly string[] PartialSuffixes = [".tmp", ".part", ".partial", ".crdownload", ".download", ".filepart"];
-    private readonly Dictionary<string, (long Length, DateTime WrittenAt, DateTime UnchangedSince)> _seen = new(StringComparer.Ordinal);
+    private readonly SettleTracker _settle = new(options.Value.SettleTime);
     private readonly HashSet<string> _handedOver = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -67,20 +66,13 @@ public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions
     internal async Task ScanAsync(string drop, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
-        var present = new HashSet<string>(StringComparer.Ordinal);
         foreach (var datasetDirectory in Directory.EnumerateDirectories(drop))
         {
             var dataset = Path.GetFileName(datasetDirectory);
             foreach (var file in Directory.EnumerateFiles(datasetDirectory, "*", SearchOption.AllDirectories))
             {
-                if (IsPartial(file))
-                {
-                    continue;
-                }
-
                 var info = new FileInfo(file);
-                present.Add(file);
-                if (!info.Exists || !IsSettled(file, info, now))
+                if (SettleTracker.IsPartial(file) || !info.Exists || !_settle.IsSettled(file, $"{info.Length}:{info.LastWriteTimeUtc.Ticks}", now))
                 {
                     continue;
                 }
@@ -100,28 +92,7 @@ public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions
             }
         }
 
-        foreach (var gone in _seen.Keys.Where(path => !present.Contains(path)).ToList())
-        {
-            _seen.Remove(gone);
-        }
-    }
-
-    /// <summary>Whether the file's size and time have stayed the same for the settle time.</summary>
-    private bool IsSettled(string path, FileInfo info, DateTime now)
-    {
-        if (!_seen.TryGetValue(path, out var last) || last.Length != info.Length || last.WrittenAt != info.LastWriteTimeUtc)
-        {
-            _seen[path] = (info.Length, info.LastWriteTimeUtc, now);
-            return false;
-        }
-
-        return now - last.UnchangedSince >= options.Value.SettleTime;
-    }
-
-    private static bool IsPartial(string path)
-    {
-        var name = Path.GetFileName(path);
-        return name.StartsWith('.') || name.StartsWith('~') || PartialSuffixes.Any(s => name.EndsWith(s, StringComparison.OrdinalIgnoreCase));
+        _settle.EndScan();
     }
 
     [LoggerMessage(2001, LogLevel.Information, "Watching the drop folder {Drop}")]

@@ -57,17 +57,17 @@ public sealed class TestPlatform : IAsyncDisposable
     public string DropDirectory(string dataset) => Path.Combine(DataDirectory, "drop", dataset);
 
     /// <summary>A fresh hub and data directory; pipelines from <paramref name="pipelinesDirectory"/> (default: a copy of the repository's).</summary>
-    public static Task<TestPlatform> StartAsync(PostgresFixture postgres, string? pipelinesDirectory = null) =>
-        StartAsync(postgres, "t_" + Guid.NewGuid().ToString("N")[..16], Path.Combine(Path.GetTempPath(), "workflows-functions-tests", Guid.NewGuid().ToString("N")[..12]),
-            pipelinesDirectory ?? CopyRepositoryPipelines());
+    public static Task<TestPlatform> StartAsync(PostgresFixture postgres, string? pipelinesDirectory = null, params string[] settings) =>
+        RestartAsync(postgres, "t_" + Guid.NewGuid().ToString("N")[..16], Path.Combine(Path.GetTempPath(), "workflows-functions-tests", Guid.NewGuid().ToString("N")[..12]),
+            pipelinesDirectory ?? CopyRepositoryPipelines(), settings);
 
-    /// <summary>A host on an existing hub and data directory, as after a restart.</summary>
-    public static async Task<TestPlatform> StartAsync(PostgresFixture postgres, string hubName, string dataDirectory, string pipelinesDirectory)
+    /// <summary>A host on an existing hub and data directory, as after a restart; <paramref name="settings"/> are more command-line settings (<c>--key value</c> pairs).</summary>
+    public static async Task<TestPlatform> RestartAsync(PostgresFixture postgres, string hubName, string dataDirectory, string pipelinesDirectory, params string[] settings)
     {
         var app = PlatformHost.Build(
             ["--urls", "http://127.0.0.1:0", "--workflows:dataDirectory", dataDirectory, "--workflows:pipelinesDirectory", pipelinesDirectory,
              "--extensions:durableTask:hubName", hubName, "--workflows:drop:settleTime", "00:00:00.300", "--workflows:drop:pollInterval", "00:00:00.200",
-             "--extensions:durableTask:storageProvider:maxPollingInterval", "00:00:01", "--Logging:LogLevel:Default", "Warning"],
+             "--extensions:durableTask:storageProvider:maxPollingInterval", "00:00:01", "--Logging:LogLevel:Default", "Warning", .. settings],
             postgres.ConnectionString,
             builder => builder.Services.PostConfigure<ApiKeyOptions>(o => o.Keys.Add(ApiKey)));
         await app.StartAsync(TestContext.Current.CancellationToken);

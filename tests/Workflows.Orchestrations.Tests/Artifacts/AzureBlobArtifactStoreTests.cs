@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography;
 using Workflows.Orchestrations.Artifacts;
-using Workflows.Orchestrations.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Orchestrations.Tests.Artifacts;
 
@@ -20,7 +20,7 @@ public sealed class AzureBlobArtifactStoreTests : ArtifactStoreContractTests, ID
     public AzureBlobArtifactStoreTests(AzuriteFixture azurite)
     {
         _azurite = azurite;
-        _options = azurite.CreateOptions() with { ListPageSize = ListPageSize };
+        _options = AzureBlobOptions.FromConnectionString(azurite.ConnectionString, AzuriteFixture.NewContainerName()) with { ListPageSize = ListPageSize };
         _store = new AzureBlobArtifactStore(_options, _requests);
     }
 

@@ -1,5 +1,5 @@
 using Workflows.Orchestrations.Artifacts;
-using Workflows.Orchestrations.Tests.Infrastructure;
+using Workflows.Testing;
 
 namespace Workflows.Orchestrations.Tests.Artifacts;
 

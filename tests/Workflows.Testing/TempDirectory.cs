@@ -1,9 +1,9 @@
-namespace Workflows.Orchestrations.Tests.Infrastructure;
+namespace Workflows.Testing;
 
 /// <summary>A fresh directory under the temp directory, deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("wf-orchestrations-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("workflows-tests-").FullName;
 
     /// <summary>Returns a path inside this directory (not created).</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);

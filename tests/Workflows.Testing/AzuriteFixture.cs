@@ -1,15 +1,12 @@
 using Workflows.LocalServices;
-using Workflows.Orchestrations.Artifacts;
-using Workflows.Orchestrations.Tests.Infrastructure;
+using Xunit;
 
-[assembly: AssemblyFixture(typeof(AzuriteFixture))]
-
-namespace Workflows.Orchestrations.Tests.Infrastructure;
+namespace Workflows.Testing;
 
 /// <summary>
 /// One blob service for the whole test assembly: the account in <c>WORKFLOWS_TEST_BLOB_CONNECTION</c> when set
 /// (a shared Azurite, or a real storage account), else an <see cref="EmbeddedAzurite"/> in a temp directory.
-/// Each test gets its own container, so tests never see each other's objects.
+/// Each test uses a container of its own (<see cref="NewContainerName"/>), so tests never see each other's objects.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
@@ -35,8 +32,8 @@ public sealed class AzuriteFixture : IAsyncLifetime
         _connectionString = _azurite.ConnectionString;
     }
 
-    /// <summary>Options for a container of its own (created by the store on first write).</summary>
-    public AzureBlobOptions CreateOptions() => AzureBlobOptions.FromConnectionString(ConnectionString, $"test-{Guid.NewGuid():N}");
+    /// <summary>A container name no other test uses.</summary>
+    public static string NewContainerName() => $"test-{Guid.NewGuid():N}";
 
     public async ValueTask DisposeAsync()
     {
