@@ -21,7 +21,12 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-var figures = scenario == "ingest" ? await new IngestBenchmark(Console.Out).RunAsync(cancel.Token) : await RunEngineAsync(cancel.Token);
+var dataDirectory = Path.Combine(Path.GetTempPath(), "workflows-bench", Guid.NewGuid().ToString("N")[..12]);
+await using var postgres = await PostgresConnectionResolver.ResolveAsync(null, new EmbeddedPostgresOptions { DataDirectory = dataDirectory }, cancellationToken: cancel.Token);
+Console.WriteLine($"PostgreSQL: {(postgres.IsEmbedded ? "embedded, fresh data directory" : "external (WORKFLOWS_POSTGRES_CONNECTION)")}; {Environment.ProcessorCount} cores");
+var figures = scenario == "ingest"
+    ? await new IngestBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token)
+    : await new EngineBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token);
 Console.WriteLine();
 foreach (var figure in figures)
 {
@@ -35,11 +40,3 @@ if (jsonPath is not null)
 }
 
 return 0;
-
-static async Task<IReadOnlyList<BenchFigure>> RunEngineAsync(CancellationToken cancellationToken)
-{
-    var dataDirectory = Path.Combine(Path.GetTempPath(), "workflows-bench", Guid.NewGuid().ToString("N")[..12]);
-    await using var postgres = await PostgresConnectionResolver.ResolveAsync(null, new EmbeddedPostgresOptions { DataDirectory = dataDirectory }, cancellationToken: cancellationToken);
-    Console.WriteLine($"PostgreSQL: {(postgres.IsEmbedded ? "embedded, fresh data directory" : "external (WORKFLOWS_POSTGRES_CONNECTION)")}; {Environment.ProcessorCount} cores");
-    return await new EngineBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancellationToken);
-}

@@ -1,14 +1,19 @@
 using System.Diagnostics;
+using Npgsql;
+using Workflows.Orchestrations.Artifacts;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Pipelines;
+using Workflows.Orchestrations.Platform;
 
 namespace Workflows.Bench.Ingest;
 
 /// <summary>
-/// Dataset inspection throughput against raw sequential read of the same file measured in the same run (target: a
-/// ratio of at least 0.3), and peak memory on a 50 MB and a 200 MB file (flat: ratio near 1).
+/// Validation and registration throughput (inspect, store the canonical content, register the version in
+/// PostgreSQL) against a raw sequential read of the same file from disk, measured in the same run (target: a ratio of
+/// at least 0.3); both start with the file out of the page cache. Also peak memory on a 50 MB and a 200 MB file
+/// (flat: ratio near 1).
 /// </summary>
-public sealed class IngestBenchmark(TextWriter output)
+public sealed class IngestBenchmark(string connectionString, TextWriter output)
 {
     private const long LargeFile = 200L * 1000 * 1000;
     private const long SmallFile = 50L * 1000 * 1000;
@@ -30,13 +35,19 @@ public sealed class IngestBenchmark(TextWriter output)
             output.WriteLine($"generated {new FileInfo(large).Length / Megabyte:F0} MB and {new FileInfo(small).Length / Megabyte:F0} MB CSV files in {directory}");
 
             var readMBps = await MeasureRawReadAsync(large, cancellationToken);
-            output.WriteLine($"baseline: raw sequential read into a reused 1 MiB buffer: {readMBps:F0} MB/s");
+            output.WriteLine($"baseline: raw sequential read from disk (page cache evicted) into a reused 1 MiB buffer: {readMBps:F0} MB/s");
+            // The first inspection also compiles the code: it is not measured.
+            await MeasureInspectionAsync(small, Path.Combine(directory, "warm-up.canonical.csv"), cancellationToken);
             var smallRun = await MeasureInspectionAsync(small, Path.Combine(directory, "small.canonical.csv"), cancellationToken);
             var largeRun = await MeasureInspectionAsync(large, Path.Combine(directory, "large.canonical.csv"), cancellationToken);
             output.WriteLine($"inspection: {largeRun.Inspection.RowCount:N0} rows, passed {largeRun.Inspection.Passed}, {largeRun.Inspection.Report.Findings.Count} finding(s), {largeRun.Seconds:F2} s");
+            var registerSeconds = await MeasureRegistrationAsync(largeRun.Inspection, Path.Combine(directory, "large.canonical.csv"), Path.Combine(directory, "artifacts"), cancellationToken);
+            var ingestMBps = largeRun.Inspection.SourceBytes / Megabyte / (largeRun.Seconds + registerSeconds);
+            output.WriteLine($"registration: canonical content stored and version registered in {registerSeconds:F2} s");
             return
             [
-                BenchFigure.Of("inspect 200 MB CSV (2 passes, canonical file + SHA-256)", largeRun.MegabytesPerSecond, "MB/s", readMBps),
+                BenchFigure.Of("validate + register 200 MB CSV", ingestMBps, "MB/s", readMBps),
+                BenchFigure.Of("  of which inspection alone (2 passes, canonical file + SHA-256)", largeRun.MegabytesPerSecond, "MB/s", readMBps),
                 BenchFigure.Of("inspect 50 MB CSV", smallRun.MegabytesPerSecond, "MB/s", readMBps),
                 BenchFigure.Of("peak managed heap, 200 MB file (baseline: 50 MB file)", largeRun.PeakManagedMB, "MB", smallRun.PeakManagedMB),
                 BenchFigure.Of("peak working set, 200 MB file (baseline: 50 MB file)", largeRun.PeakWorkingSetMB, "MB", smallRun.PeakWorkingSetMB),
@@ -56,6 +67,7 @@ public sealed class IngestBenchmark(TextWriter output)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
+        PageCache.Evict(path);
         using var sampler = new MemorySampler();
         var stopwatch = Stopwatch.StartNew();
         var inspection = await DatasetInspector.InspectAsync(path, Dataset, Rules, null, canonicalPath, cancellationToken);
@@ -69,10 +81,37 @@ public sealed class IngestBenchmark(TextWriter output)
         return new InspectionRun(inspection, seconds, inspection.SourceBytes / Megabyte / seconds, managed / Megabyte, workingSet / Megabyte);
     }
 
+    /// <summary>What registering an inspected file costs: its canonical content into the artifact store, its version into PostgreSQL.</summary>
+    private async Task<double> MeasureRegistrationAsync(DatasetInspection inspection, string canonicalPath, string artifactsDirectory, CancellationToken cancellationToken)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var schema = new PlatformSchema("bench_" + Guid.NewGuid().ToString("N")[..8]);
+        await schema.MigrateAsync(dataSource, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, cancellationToken);
+        var store = new FileSystemArtifactStore(artifactsDirectory);
+        var datasets = new DatasetStore(dataSource, schema);
+        var stopwatch = Stopwatch.StartNew();
+        var home = $"datasets/bench/{inspection.ContentSha256}/";
+        await using (var canonical = File.OpenRead(canonicalPath))
+        {
+            await store.PutAsync(home + "data.csv", canonical, cancellationToken);
+        }
+
+        var json = System.Text.Json.JsonSerializerOptions.Web;
+        var (_, created) = await datasets.RegisterAsync(new NewDatasetVersion("bench", inspection.ContentSha256!, inspection.RowCount, inspection.SourceBytes, inspection.CanonicalBytes,
+            home + "data.csv", System.Text.Json.JsonSerializer.Serialize(inspection.Schema, json), System.Text.Json.JsonSerializer.Serialize(inspection.Profile, json),
+            System.Text.Json.JsonSerializer.Serialize(inspection.Report, json), "large.csv", "bench", "bench-ingestion"), cancellationToken);
+        if (!created)
+        {
+            throw new InvalidOperationException("the benchmark's version was already registered");
+        }
+
+        return stopwatch.Elapsed.TotalSeconds;
+    }
+
     private static async Task<double> MeasureRawReadAsync(string path, CancellationToken cancellationToken)
     {
         var buffer = new byte[1 << 20];
-        await ReadAllAsync(path, buffer, cancellationToken); // warm: the page cache holds the file for both
+        PageCache.Evict(path);
         var stopwatch = Stopwatch.StartNew();
         var bytes = await ReadAllAsync(path, buffer, cancellationToken);
         return bytes / Megabyte / stopwatch.Elapsed.TotalSeconds;
