@@ -14,8 +14,10 @@ public static class DatasetCommands
     {
         var name = new Argument<string?>("NAME") { Description = "A dataset: list its versions", Arity = ArgumentArity.ZeroOrOne };
         var version = new Option<int?>("--version") { Description = "Show one version: schema, statistics, lineage, report" };
+        var diff = new Option<int[]>("--diff") { Description = "Compare two versions: --diff 1 2", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        var download = new Option<FileInfo?>("--download") { Description = "With --version: save that version's canonical CSV to this file" };
         var url = CliCommand.UrlOption();
-        var command = new Command("datasets", "List datasets, a dataset's versions, or one version") { name, version, url };
+        var command = new Command("datasets", "List datasets, a dataset's versions, one version, a diff of two, or download one") { name, version, diff, download, url };
         command.SetAction((result, cancellationToken) => CliCommand.WithHostAsync(result.GetValue(url), async (host, ct) =>
         {
             if (result.GetValue(name) is not { } dataset)
@@ -27,6 +29,32 @@ public static class DatasetCommands
                 }
 
                 AnsiConsole.Write(table);
+                return 0;
+            }
+
+            if (result.GetValue(diff) is [var from, var to])
+            {
+                var changes = await host.GetAsync<DatasetDiff>($"api/datasets/{Uri.EscapeDataString(dataset)}/diff?from={from}&to={to}", ct);
+                AnsiConsole.MarkupLine($"{Markup.Escape(dataset)} v{from} → v{to}: rows {changes.RowsFrom:N0} → {changes.RowsTo:N0}; added [{string.Join(", ", changes.ColumnsAdded)}], removed [{string.Join(", ", changes.ColumnsRemoved)}]");
+                var table = new Table().AddColumns("column", "Δ nulls", "Δ mean", "Δ std", "Δ min", "Δ max");
+                foreach (var c in changes.Columns)
+                {
+                    table.AddRow(Markup.Escape(c.Column), $"{c.NullsDelta:+#;-#;0}", $"{c.MeanDelta:+0.####;-0.####;0}", $"{c.StdDevDelta:+0.####;-0.####;0}", $"{c.MinDelta:+0.####;-0.####;0}", $"{c.MaxDelta:+0.####;-0.####;0}");
+                }
+
+                foreach (var t in changes.TypesChanged)
+                {
+                    AnsiConsole.MarkupLine($"[yellow]type changed[/] {Markup.Escape(t.Column)}: {t.From} → {t.To}");
+                }
+
+                AnsiConsole.Write(table);
+                return 0;
+            }
+
+            if (result.GetValue(version) is { } saved && result.GetValue(download) is { } target)
+            {
+                await host.DownloadAsync($"api/datasets/{Uri.EscapeDataString(dataset)}/versions/{saved}/download", target.FullName, ct);
+                AnsiConsole.MarkupLine($"Saved {Markup.Escape(dataset)} v{saved} to {Markup.Escape(target.FullName)}");
                 return 0;
             }
 

@@ -39,34 +39,48 @@ public sealed class HostClient : IDisposable
     public Task<T> PostFileAsync<T>(string path, string file, CancellationToken cancellationToken) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StreamContent(File.OpenRead(file)) }, cancellationToken);
 
+    /// <summary>Saves a response body to a file.</summary>
+    public async Task DownloadAsync(string path, string file, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        await using var target = File.Create(file);
+        await response.Content.CopyToAsync(target, cancellationToken);
+    }
+
     /// <summary>A run as the API shows it.</summary>
     public Task<RunView> GetRunAsync(string runId, CancellationToken cancellationToken) => GetAsync<RunView>($"api/runs/{Uri.EscapeDataString(runId)}", cancellationToken);
 
     private async Task<T> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var response = await SendCheckedAsync(request, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
+    }
+
+    /// <summary>Sends a request; a refusal becomes a <see cref="HostRequestException"/> with the host's problem detail.</summary>
+    private async Task<HttpResponseMessage> SendCheckedAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using (request)
         {
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, cancellationToken);
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             }
             catch (HttpRequestException ex) when (ex.StatusCode is null)
             {
                 throw new HostUnavailableException($"No Workflows host answers at {BaseUrl} ({ex.Message}). Start one with `./wf up`, or pass --url.");
             }
 
-            using (response)
+            if (!response.IsSuccessStatusCode)
             {
-                if (!response.IsSuccessStatusCode)
+                using (response)
                 {
                     var body = await response.Content.ReadAsStringAsync(cancellationToken);
-                    var detail = TryReadProblem(body) ?? body;
-                    throw new HostRequestException(response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}: {detail}");
+                    throw new HostRequestException(response.StatusCode, $"{(int)response.StatusCode} {response.ReasonPhrase}: {TryReadProblem(body) ?? body}");
                 }
-
-                return (await response.Content.ReadFromJsonAsync<T>(Json, cancellationToken))!;
             }
+
+            return response;
         }
     }
 
