@@ -1,3 +1,4 @@
+using System.Text;
 using Workflows.Functions.Tests.Infrastructure;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Testing;
@@ -93,6 +94,47 @@ public sealed class DropFolderTests(PostgresFixture postgres)
         Assert.Contains("row", File.ReadAllText(Path.Combine(quarantine, "report.txt")), StringComparison.OrdinalIgnoreCase);
         Assert.True(File.Exists(Path.Combine(quarantine, "report.json")));
         Assert.False(File.Exists(Path.Combine(drop, "broken.csv")));
+    }
+
+    public static TheoryData<string, byte[]> BadFiles()
+    {
+        var good = TinyPipeline.Csv(7);
+        return new TheoryData<string, byte[]>
+        {
+            { "unterminated-quote.csv", Encoding.UTF8.GetBytes(good + "\"1.0,2.0,yes\n") },
+            { "short-row.csv", Encoding.UTF8.GetBytes(good + "1.0,yes\n") },
+            { "empty.csv", [] },
+            { "header-only.csv", "x1,x2,label\n"u8.ToArray() },
+            { "duplicate-header.csv", Encoding.UTF8.GetBytes(good.Replace("x1,x2,label", "x1,x1,label", StringComparison.Ordinal)) },
+            { "invalid-utf8.csv", [.. Encoding.UTF8.GetBytes(good), 0xC3, 0x28, (byte)',', (byte)'1', (byte)',', (byte)'n', (byte)'o', (byte)'\n'] },
+            { "utf16.csv", [.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(good)] },
+            { "binary.csv", [.. Encoding.UTF8.GetBytes(good[..40]), 0, 0, 0, .. Encoding.UTF8.GetBytes(good[40..])] },
+            { "nan.csv", Encoding.UTF8.GetBytes(good + "NaN,1.0,yes\n") },
+            { "no-target.csv", Encoding.UTF8.GetBytes(good.Replace("x1,x2,label", "x1,x2,outcome", StringComparison.Ordinal)) },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadFiles))]
+    public async Task Each_kind_of_bad_file_is_quarantined_whole_with_a_report_that_names_where(string name, byte[] content)
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMinutes(1));
+        var drop = platform.DropDirectory("tiny");
+        Directory.CreateDirectory(drop);
+        await File.WriteAllBytesAsync(Path.Combine(drop, name), content, cancel.Token);
+
+        var done = await platform.WaitForIngestionAsync(i => i.Source.EndsWith(name, StringComparison.Ordinal), cancel.Token);
+
+        Assert.Equal(IngestionStatus.Quarantined, done.Status);
+        var quarantine = Path.Combine(platform.DataDirectory, "artifacts", "quarantine", "tiny", done.IngestionId);
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(quarantine, name), cancel.Token));
+        var findings = done.Report!.Value.GetProperty("findings").EnumerateArray().Where(f => f.GetProperty("severity").ToString() is "Error" or "0").ToList();
+        Assert.NotEmpty(findings);
+        Assert.All(findings, f => Assert.False(string.IsNullOrWhiteSpace(f.GetProperty("message").GetString())));
+        Assert.True(File.Exists(Path.Combine(quarantine, "report.txt")));
+        Assert.Null(await platform.Datasets.GetVersionAsync("tiny", null, cancel.Token));
     }
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
