@@ -50,6 +50,35 @@ public sealed class RunApiTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_run_uses_the_dataset_version_asked_for_and_an_unknown_version_fails_saying_which_exist()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var files = Path.Combine(platform.DataDirectory, "inputs");
+        Directory.CreateDirectory(files);
+        for (var seed = 1; seed <= 2; seed++)
+        {
+            var file = Path.Combine(files, $"v{seed}.csv");
+            await File.WriteAllTextAsync(file, TinyPipeline.Csv(seed, rows: 20 * seed), cancellationToken);
+            Assert.Equal(IngestionStatus.Registered, (await UploadAsync(platform, "tiny", file, cancellationToken)).Status);
+        }
+
+        var first = await RunWithVersionAsync(platform, 1, cancellationToken);
+        var missing = await RunWithVersionAsync(platform, 9, cancellationToken);
+
+        Assert.Equal("tiny v1 (20 rows)", first.Stages[0].Detail);
+        Assert.Equal(RunStages.Train, first.Stages[^1].Stage);
+        Assert.Contains("Dataset 'tiny' has no version 9; the latest is 2.", Assert.Single(missing.Stages).Detail, StringComparison.Ordinal);
+    }
+
+    private static async Task<RunView> RunWithVersionAsync(TestPlatform platform, int version, CancellationToken cancellationToken)
+    {
+        var links = await platform.Host.PostAsync<ManagementLinks>("api/pipelines/tiny/runs", new StartRunBody(version, null), cancellationToken);
+        await platform.Durable.WaitForInstanceCompletionAsync(links.Id, cancellationToken: cancellationToken);
+        return await platform.Host.GetRunAsync(links.Id, cancellationToken);
+    }
+
+    [Fact]
     public async Task The_same_idempotency_key_returns_the_same_run_and_unknown_pipelines_get_404()
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());

@@ -46,7 +46,7 @@ public static class DemoCommand
         using var startupLogs = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         await using var postgres = await WorkflowsHost.StartPostgresAsync(WorkflowsHost.LoadConfiguration(), startupLogs.CreateLogger("Workflows.Demo"), cancellationToken, dataDirectory);
         var key = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        await using var app = PlatformHost.Build(["--urls", "http://127.0.0.1:0", "--workflows:dataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Workflows", "Warning"],
+        await using var app = PlatformHost.Build(["--urls", "http://127.0.0.1:0", "--workflows:dataDirectory", dataDirectory, "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Workflows", "Warning", "--Logging:LogLevel:Workflows.Durable", "Warning"],
             postgres.ConnectionString, builder => builder.Services.PostConfigure<ApiKeyOptions>(o => o.Keys.Add(key)));
         await app.StartAsync(cancellationToken);
         using var host = new HostClient(app.Urls.First(), key);
