@@ -50,7 +50,7 @@ public static class PlatformHost
             sp => sp.GetService<BlobDropContainer>()?.Store);
         if (!string.IsNullOrEmpty(blobDrop.ConnectionString))
         {
-            builder.Services.AddSingleton(new BlobDropContainer(new AzureBlobArtifactStore(AzureBlobOptions.FromConnectionString(blobDrop.ConnectionString, blobDrop.Container)), blobDrop.Container));
+            builder.Services.AddSingleton(_ => new BlobDropContainer(new AzureBlobArtifactStore(AzureBlobOptions.FromConnectionString(blobDrop.ConnectionString, blobDrop.Container)), blobDrop.Container));
             builder.Services.AddHostedService<BlobDropWatcher>();
         }
 

@@ -80,5 +80,8 @@ public sealed partial class BlobDropWatcher(BlobDropContainer container, IOption
     private static partial void LogScanFailed(ILogger logger, Exception exception);
 }
 
-/// <summary>The blob drop container's store, and its name for people.</summary>
-public sealed record BlobDropContainer(IArtifactStore Store, string Name);
+/// <summary>The blob drop container's store, and its name for people; disposing it releases the store's connections.</summary>
+public sealed record BlobDropContainer(IArtifactStore Store, string Name) : IDisposable
+{
+    public void Dispose() => (Store as IDisposable)?.Dispose();
+}
