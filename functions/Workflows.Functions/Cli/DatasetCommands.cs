@@ -35,7 +35,7 @@ public static class DatasetCommands
             if (result.GetValue(diff) is [var from, var to])
             {
                 var changes = await host.GetAsync<DatasetDiff>($"api/datasets/{Uri.EscapeDataString(dataset)}/diff?from={from}&to={to}", ct);
-                AnsiConsole.MarkupLine($"{Markup.Escape(dataset)} v{from} → v{to}: rows {changes.RowsFrom:N0} → {changes.RowsTo:N0}; added [{string.Join(", ", changes.ColumnsAdded)}], removed [{string.Join(", ", changes.ColumnsRemoved)}]");
+                AnsiConsole.WriteLine($"{dataset} v{from} → v{to}: rows {changes.RowsFrom:N0} → {changes.RowsTo:N0}; columns added: {string.Join(", ", changes.ColumnsAdded.DefaultIfEmpty("none"))}; removed: {string.Join(", ", changes.ColumnsRemoved.DefaultIfEmpty("none"))}");
                 var table = new Table().AddColumns("column", "Δ nulls", "Δ mean", "Δ std", "Δ min", "Δ max");
                 foreach (var c in changes.Columns)
                 {

@@ -45,10 +45,10 @@ public static class RunCommands
                 + (result.GetValue(pipeline) is { } p ? $"&pipeline={Uri.EscapeDataString(p)}" : "")
                 + (result.GetValue(status) is { } s ? $"&status={Uri.EscapeDataString(s)}" : "");
             var page = await host.GetAsync<RunPage>(query, ct);
-            var table = new Table().AddColumns("run", "pipeline", "status", "stage", "trigger", "created");
+            var table = new Table().AddColumns("run", "pipeline", "status", "stage (current or last)", "trigger", "created");
             foreach (var run in page.Items)
             {
-                table.AddRow(Markup.Escape(run.Id), Markup.Escape(run.Pipeline), RunFollower.Colour(run.Status), Markup.Escape(run.CurrentStage ?? ""),
+                table.AddRow(Markup.Escape(run.Id), Markup.Escape(run.Pipeline), RunFollower.Colour(run.Status), Markup.Escape(run.CurrentStage ?? run.Stages.LastOrDefault()?.Stage ?? ""),
                     Markup.Escape(run.Trigger), $"{run.CreatedAt:yyyy-MM-dd HH:mm:ss}");
             }
 
