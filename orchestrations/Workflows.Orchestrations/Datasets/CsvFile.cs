@@ -5,8 +5,9 @@ internal static class CsvFile
 {
     /// <summary>
     /// Calls <paramref name="onRow"/> for every row, the header included (<see cref="CsvRowReader.RowsRead"/> is 1 for
-    /// it), and <paramref name="afterBuffer"/> after each buffer's rows. Returns the structural error that stopped the
-    /// file, or null when it was read to the end. Throws only for I/O errors and cancellation.
+    /// it), and <paramref name="afterBuffer"/> after each buffer's rows (the last buffer's too), while their fields are
+    /// still in the buffer. Returns the structural error that stopped the file, or null when it was read to the end.
+    /// Throws only for I/O errors and cancellation.
     /// </summary>
     public static async Task<CsvFormatError?> ReadRowsAsync(
         string path, Action<CsvRowReader> onRow, Func<CancellationToken, ValueTask>? afterBuffer, CancellationToken cancellationToken)
@@ -21,17 +22,12 @@ internal static class CsvFile
                 onRow(reader);
             }
 
-            if (reader.Error is not null || reader.IsCompleted)
-            {
-                return reader.Error;
-            }
-
             if (afterBuffer is not null)
             {
                 await afterBuffer(cancellationToken).ConfigureAwait(false);
             }
 
-            if (!await reader.FillAsync(cancellationToken).ConfigureAwait(false))
+            if (reader.Error is not null || reader.IsCompleted || !await reader.FillAsync(cancellationToken).ConfigureAwait(false))
             {
                 return reader.Error;
             }

@@ -16,7 +16,7 @@ namespace Workflows.Orchestrations.Datasets;
 /// </remarks>
 internal sealed class CsvRowReader : IDisposable
 {
-    private const int InitialBufferSize = 256 * 1024;
+    private const int InitialBufferSize = 1024 * 1024;
     private static readonly SearchValues<byte> UnquotedStops = SearchValues.Create(",\r\n\""u8);
 
     private readonly Stream _stream;
@@ -56,6 +56,12 @@ internal sealed class CsvRowReader : IDisposable
 
     /// <summary>The current row's field, unquoted and unescaped.</summary>
     public ReadOnlySpan<byte> Field(int index) => _buffer.AsSpan(_fieldStarts[index], _fieldLengths[index]);
+
+    /// <summary>Where the current row's field is in <see cref="Buffer"/>.</summary>
+    public (int Start, int Length) FieldPosition(int index) => (_fieldStarts[index], _fieldLengths[index]);
+
+    /// <summary>The buffer the fields are in; it is reused (and may be replaced) by the next <see cref="FillAsync"/>.</summary>
+    public byte[] Buffer => _buffer;
 
     /// <summary>Parses the next row from the buffer; false when more data is needed, at the end, or on an error.</summary>
     public bool TryReadRow()

@@ -9,19 +9,20 @@ namespace Workflows.Orchestrations.Datasets;
 internal sealed class DatasetProfiling
 {
     private readonly ColumnProfiler[] _profilers;
-    private readonly RowHashSet _rowHashes = new();
+    private readonly DuplicateRows _duplicates;
     private readonly CanonicalRowBuilder _row = new();
     private readonly CanonicalSink? _sink;
 
-    private DatasetProfiling(ColumnProfiler[] profilers, CanonicalSink? sink)
+    private DatasetProfiling(ColumnProfiler[] profilers, long expectedRows, CanonicalSink? sink)
     {
         _profilers = profilers;
+        _duplicates = new DuplicateRows(expectedRows);
         _sink = sink;
     }
 
     public IReadOnlyList<ColumnProfiler> Columns => _profilers;
 
-    public RowFinding Duplicates { get; } = new();
+    public RowFinding Duplicates => _duplicates.Found;
 
     public static async Task<DatasetProfiling> RunAsync(
         string path, DatasetScan scan, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, CanonicalSink? sink, CancellationToken cancellationToken)
@@ -37,7 +38,7 @@ internal sealed class DatasetProfiling
                 countCategories: isTarget && classification,
                 allowedLabels: isTarget && classification ? rules.LabelClasses : null);
         }).ToArray();
-        var profiling = new DatasetProfiling(profilers, sink);
+        var profiling = new DatasetProfiling(profilers, scan.Rows, sink);
         Func<CancellationToken, ValueTask>? flush = sink is null ? null : sink.FlushFullChunksAsync;
         var error = await CsvFile.ReadRowsAsync(path, profiling.ReadRow, flush, cancellationToken).ConfigureAwait(false);
         if (error is not null)
@@ -45,6 +46,8 @@ internal sealed class DatasetProfiling
             // The first pass read the same bytes to the end: only a file changed underneath gets here.
             throw new IOException($"{path} changed while it was inspected: {CsvFile.Describe(error, scan.Header)}");
         }
+
+        profiling._duplicates.Flush();
 
         return profiling;
     }
@@ -75,10 +78,7 @@ internal sealed class DatasetProfiling
         }
 
         _row.EndRow();
-        if (!_rowHashes.Add(_row.Written))
-        {
-            Duplicates.Add(row, reader.RowLine);
-        }
+        _duplicates.Add(_row.Written, row, reader.RowLine);
 
         _sink?.Write(_row.Written);
     }

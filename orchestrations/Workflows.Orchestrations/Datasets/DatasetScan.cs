@@ -31,6 +31,8 @@ internal sealed class DatasetScan
 
     public CsvFormatError? Error { get; private set; }
 
+    private RowBatch? Batch { get; set; }
+
     public static async Task<DatasetScan> RunAsync(string path, DatasetDefinition dataset, ValidationRules rules, List<ValidationFinding> findings, CancellationToken cancellationToken)
     {
         var scan = new DatasetScan();
@@ -45,7 +47,7 @@ internal sealed class DatasetScan
             {
                 scan.ReadRow(reader);
             }
-        }, null, cancellationToken).ConfigureAwait(false);
+        }, scan.ScanBatch, cancellationToken).ConfigureAwait(false);
         if (scan.Header is null && scan.Error is null)
         {
             scan.Error = new CsvFormatError(ValidationRuleNames.Structure, "the file is empty: a CSV file needs a header row and data rows", 0, 1, null);
@@ -70,28 +72,45 @@ internal sealed class DatasetScan
 
         var reservoir = Math.Clamp(ReservoirBudget / plans.Length, MinReservoir, ColumnProfile.ReservoirSize);
         Columns = plans.Select(plan => new ColumnScan(plan, reservoir, seed: plan.Index)).ToArray();
+        Batch = new RowBatch(Columns.Length);
         return true;
     }
 
     private void ReadRow(CsvRowReader reader)
     {
-        var row = reader.RowsRead - 1;
-        var columns = Columns!;
-        if (reader.FieldCount != columns.Length)
+        if (reader.FieldCount != Columns!.Length)
         {
             if (WrongFieldCounts.Count == 0)
             {
                 FirstWrongFieldCount = reader.FieldCount;
             }
 
-            WrongFieldCounts.Add(row, reader.RowLine);
+            WrongFieldCounts.Add(reader.RowsRead - 1, reader.RowLine);
             return;
         }
 
-        Rows++;
-        for (var i = 0; i < columns.Length; i++)
+        Batch!.Add(reader);
+    }
+
+    /// <summary>Scans the buffer's rows one column per thread: each column's state sees its values in file order.</summary>
+    private ValueTask ScanBatch(CancellationToken cancellationToken)
+    {
+        if (Batch is not { Count: > 0 } batch)
         {
-            columns[i].Add(reader.Field(i), row, reader.RowLine);
+            return ValueTask.CompletedTask;
         }
+
+        var columns = Columns!;
+        Parallel.For(0, columns.Length, column =>
+        {
+            var scan = columns[column];
+            for (var i = 0; i < batch.Count; i++)
+            {
+                scan.Add(batch.Field(i, column), batch.Row(i), batch.Line(i));
+            }
+        });
+        Rows += batch.Count;
+        batch.Clear();
+        return ValueTask.CompletedTask;
     }
 }

@@ -8,35 +8,43 @@ namespace Workflows.Orchestrations.Datasets;
 /// most 0.7, so about 12–23 bytes per distinct row (not the rows themselves). Two different rows collide with
 /// probability about n²/2^65: under 3 in a million for 10 million rows, and a collision can only over-count duplicates.
 /// </summary>
+/// <remarks>
+/// The table is sized up front from the row count the first pass saw, so it never rehashes. Lookups miss the cache
+/// (the table is tens of megabytes for millions of rows), so callers hand hashes over in batches
+/// (<see cref="AddBatch"/>): a tight loop of independent lookups lets the processor overlap the misses.
+/// </remarks>
 internal sealed class RowHashSet
 {
     private const ulong Prime1 = 0x9E3779B185EBCA87;
     private const ulong Prime2 = 0xC2B2AE3D27D4EB4F;
+    private const int MinSlots = 1024;
 
-    private ulong[] _slots = new ulong[1024];
+    private ulong[] _slots;
     private int _count;
 
-    /// <summary>Adds the row's hash; false when an equal hash was there already.</summary>
-    public bool Add(ReadOnlySpan<byte> row)
+    public RowHashSet(long expectedRows)
     {
-        var hash = Hash(row);
-        if (hash == 0)
-        {
-            hash = 1; // 0 marks an empty slot
-        }
+        var slots = Math.Max(MinSlots, BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, expectedRows * 10 / 7) + 1));
+        _slots = new ulong[slots];
+    }
 
-        if ((_count + 1) * 10L > _slots.Length * 7L)
+    /// <summary>Adds each hash in order; <paramref name="isNew"/>[i] is false when an equal hash was there already.</summary>
+    public void AddBatch(ReadOnlySpan<ulong> hashes, Span<bool> isNew)
+    {
+        for (var i = 0; i < hashes.Length; i++)
         {
-            Grow();
-        }
+            if ((_count + 1) * 10L > _slots.Length * 7L)
+            {
+                Grow();
+            }
 
-        if (!Insert(_slots, hash))
-        {
-            return false;
+            var hash = hashes[i] == 0 ? 1 : hashes[i]; // 0 marks an empty slot
+            isNew[i] = Insert(_slots, hash);
+            if (isNew[i])
+            {
+                _count++;
+            }
         }
-
-        _count++;
-        return true;
     }
 
     /// <summary>A 64-bit hash in the manner of xxHash64's single lane, with MurmurHash3's finalizer.</summary>
@@ -92,6 +100,7 @@ internal sealed class RowHashSet
         }
     }
 
+    /// <summary>Only when the file grew between the passes: the table was sized for the first pass's rows.</summary>
     private void Grow()
     {
         var larger = new ulong[_slots.Length * 2];
