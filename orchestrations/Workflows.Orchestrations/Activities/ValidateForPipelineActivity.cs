@@ -46,9 +46,8 @@ public sealed class ValidateForPipelineActivity(PipelineDirectory pipelines, Dat
             problems.Add($"{version.RowCount} rows, the pipeline needs at least {pipeline.Validation.MinRows}");
         }
 
-        var target = profile.Columns.FirstOrDefault(c => c.Name == pipeline.Dataset.Target);
-        var classes = target?.Categories?.Count ?? 0;
-        if (pipeline.Dataset.Task == ModelTask.Classification && target is not null && classes < 2)
+        var classes = profile.ClassCounts?.Count ?? 0;
+        if (pipeline.Dataset.Task == ModelTask.Classification && columns.ContainsKey(pipeline.Dataset.Target) && classes < 2)
         {
             problems.Add($"target '{pipeline.Dataset.Target}' has {classes} class(es); classification needs at least 2");
         }
