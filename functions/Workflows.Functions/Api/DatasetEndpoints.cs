@@ -6,6 +6,7 @@ using Workflows.Functions.Triggers;
 using Workflows.Orchestrations.Artifacts;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Orchestrators;
+using Workflows.Orchestrations.Pipelines;
 using Workflows.Orchestrations.Platform;
 
 namespace Workflows.Functions.Api;
@@ -59,6 +60,12 @@ public static class DatasetEndpoints
 
     private static async Task<IResult> IngestAsync(string name, HttpRequest request, PlatformOptions platform, IngestionTrigger trigger, CancellationToken cancellationToken)
     {
+        if (!PipelineNames.IsValid(name))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid dataset name",
+                detail: $"Dataset name '{name}' is invalid: it must match {PipelineNames.Pattern} and be at most {PipelineNames.MaxLength} characters.");
+        }
+
         // The upload is kept as a file of its own, named by its content's hash, so the same upload twice is one ingestion.
         var uploads = Path.Combine(platform.DataDirectory, "uploads", name);
         Directory.CreateDirectory(uploads);

@@ -44,6 +44,16 @@ public sealed partial class BlobDropWatcher(BlobDropContainer container, IOption
                 continue;
             }
 
+            if (!_settle.AcceptsDataset(blob.Path[..slash], out var firstRefusal))
+            {
+                if (firstRefusal)
+                {
+                    LogInvalidDataset(logger, blob.Path[..slash]);
+                }
+
+                continue;
+            }
+
             var key = $"blob:{container.Name}/{blob.Path}:{blob.ETag}";
             if (_handedOver.Add(key))
             {
@@ -75,6 +85,9 @@ public sealed partial class BlobDropWatcher(BlobDropContainer container, IOption
 
     [LoggerMessage(2012, LogLevel.Information, "Dropped blob {Blob} handed to ingestion {IngestionId}")]
     private static partial void LogHandedOver(ILogger logger, string blob, string ingestionId);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Ignoring blobs under {Prefix}/: it is not a dataset name (lower-case letters, digits and '-')")]
+    private static partial void LogInvalidDataset(ILogger logger, string prefix);
 
     [LoggerMessage(2013, LogLevel.Warning, "Scanning the blob drop container failed; retrying")]
     private static partial void LogScanFailed(ILogger logger, Exception exception);

@@ -69,6 +69,16 @@ public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions
         foreach (var datasetDirectory in Directory.EnumerateDirectories(drop))
         {
             var dataset = Path.GetFileName(datasetDirectory);
+            if (!_settle.AcceptsDataset(dataset, out var firstRefusal))
+            {
+                if (firstRefusal)
+                {
+                    LogInvalidDataset(logger, datasetDirectory);
+                }
+
+                continue;
+            }
+
             foreach (var file in Directory.EnumerateFiles(datasetDirectory, "*", SearchOption.AllDirectories))
             {
                 var info = new FileInfo(file);
@@ -100,6 +110,9 @@ public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions
 
     [LoggerMessage(2002, LogLevel.Information, "Dropped file {File} handed to ingestion {IngestionId}")]
     private static partial void LogHandedOver(ILogger logger, string file, string ingestionId);
+
+    [LoggerMessage(2004, LogLevel.Warning, "Ignoring drop folder {Folder}: its name is not a dataset name (lower-case letters, digits and '-')")]
+    private static partial void LogInvalidDataset(ILogger logger, string folder);
 
     [LoggerMessage(2003, LogLevel.Warning, "Scanning the drop folder {Drop} failed; retrying")]
     private static partial void LogScanFailed(ILogger logger, string drop, Exception exception);

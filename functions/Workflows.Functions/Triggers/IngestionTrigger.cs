@@ -3,6 +3,7 @@ using System.Text;
 using Workflows.Durable;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Orchestrators;
+using Workflows.Orchestrations.Pipelines;
 
 namespace Workflows.Functions.Triggers;
 
@@ -15,8 +16,10 @@ namespace Workflows.Functions.Triggers;
 public sealed class IngestionTrigger(DatasetStore datasets, DurableTaskClient client)
 {
     /// <summary>Starts the ingestion of a source unless it was handed over before; returns its ingestion id.</summary>
+    /// <exception cref="ArgumentException">The dataset name is not a valid name.</exception>
     public async Task<(string IngestionId, bool Started)> HandOverAsync(string sourceKey, string dataset, SourceKind kind, string location, string trigger, CancellationToken cancellationToken)
     {
+        PipelineNames.Require(dataset, "Dataset");
         var ingestionId = IngestionId(sourceKey);
         await datasets.TryClaimAsync(ingestionId, sourceKey, dataset, location, trigger, cancellationToken).ConfigureAwait(false);
         if (await client.GetInstanceAsync(ingestionId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null)

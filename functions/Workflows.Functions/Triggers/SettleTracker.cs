@@ -10,6 +10,18 @@ internal sealed class SettleTracker(TimeSpan settleTime)
     private static readonly string[] PartialSuffixes = [".tmp", ".part", ".partial", ".crdownload", ".download", ".filepart"];
     private readonly Dictionary<string, (string State, DateTime UnchangedSince)> _seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> _present = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _refusedDatasets = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Whether files of this dataset folder may be handed over: its name must be a valid dataset name. True once per
+    /// invalid name in <paramref name="firstRefusal"/>, so it is reported once, not on every scan.
+    /// </summary>
+    public bool AcceptsDataset(string dataset, out bool firstRefusal)
+    {
+        var valid = Workflows.Orchestrations.Pipelines.PipelineNames.IsValid(dataset);
+        firstRefusal = !valid && _refusedDatasets.Add(dataset);
+        return valid;
+    }
 
     /// <summary>Whether a name is one that tools give files they are still writing.</summary>
     public static bool IsPartial(string path)

@@ -1,19 +1,18 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Workflows.Orchestrations.Scheduling;
 
 namespace Workflows.Orchestrations.Pipelines;
 
 /// <summary>Checks shared by several sections of a pipeline file.</summary>
-internal static partial class PipelineRules
+internal static class PipelineRules
 {
     /// <summary>A pipeline or dataset name; it becomes part of folder names, URLs and instance ids.</summary>
     public static string RequiredName(YamlSection section, string key)
     {
         var name = section.RequiredText(key);
-        if (name.Length > 0 && !NamePattern().IsMatch(name))
+        if (name.Length > 0 && !PipelineNames.IsValid(name))
         {
-            section.ReportAt(key, $"'{section.PathOf(key)}' is '{name}' but must match ^[a-z0-9][a-z0-9-]*$ (lower-case letters, digits and '-')");
+            section.ReportAt(key, $"'{section.PathOf(key)}' is '{name}' but must match {PipelineNames.Pattern} (lower-case letters, digits and '-', at most {PipelineNames.MaxLength} characters)");
         }
 
         return name;
@@ -64,7 +63,4 @@ internal static partial class PipelineRules
 
         return (min, max);
     }
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 }
