@@ -9,9 +9,10 @@ namespace Workflows.Functions.Triggers;
 
 /// <summary>
 /// Hands a file over to an Ingestion exactly once. The file's source key (where it is, and its size and time or
-/// ETag) is claimed in the database; the ingestion's instance id is derived from the key, and the instance is
-/// scheduled only if it does not exist. A host that died between claim and schedule is covered by the next scan,
-/// by any host: the claim exists, the instance does not, so it is scheduled then.
+/// ETag) is claimed in the database, and the ingestion's instance id is derived from the key. The instance is
+/// scheduled by the caller that inserted the claim, or later for a claim still running whose instance does not
+/// exist: a host that died between claim and schedule is covered by the next scan, by any host. An ended
+/// ingestion is never started again, even after its instance was purged.
 /// </summary>
 public sealed class IngestionTrigger(DatasetStore datasets, DurableTaskClient client)
 {
@@ -21,8 +22,9 @@ public sealed class IngestionTrigger(DatasetStore datasets, DurableTaskClient cl
     {
         PipelineNames.Require(dataset, "Dataset");
         var ingestionId = IngestionId(sourceKey);
-        await datasets.TryClaimAsync(ingestionId, sourceKey, dataset, location, trigger, cancellationToken).ConfigureAwait(false);
-        if (await client.GetInstanceAsync(ingestionId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null)
+        var claimed = await datasets.TryClaimAsync(ingestionId, sourceKey, dataset, location, trigger, cancellationToken).ConfigureAwait(false);
+        if (!claimed && (await datasets.GetIngestionAsync(ingestionId, cancellationToken).ConfigureAwait(false) is not { Status: IngestionStatus.Running }
+            || await client.GetInstanceAsync(ingestionId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null))
         {
             return (ingestionId, false);
         }

@@ -35,8 +35,7 @@ public sealed class ExportDatasetActivity(PipelineDirectory pipelines, DatasetSt
             return ToRef(home, existing);
         }
 
-        var work = Path.Combine(options.WorkDirectory, context.InstanceId + "-export-" + key);
-        Directory.CreateDirectory(work);
+        var work = WorkDirectories.ForAttempt(options, context.InstanceId + "-export-" + key);
         try
         {
             var csv = Path.Combine(work, "data.csv");
@@ -64,7 +63,7 @@ public sealed class ExportDatasetActivity(PipelineDirectory pipelines, DatasetSt
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            WorkDirectories.Delete(work);
         }
     }
 

@@ -4,7 +4,11 @@ using Workflows.Orchestrations.Platform;
 
 namespace Workflows.Orchestrations.Activities;
 
-/// <summary>Reads, archives and removes the files ingestions start from: drop-folder files and drop-container blobs.</summary>
+/// <summary>
+/// Reads, archives and removes the files ingestions start from: drop-folder files, uploads and drop-container blobs.
+/// A file is first moved out of the drop into <c>claimed/&lt;ingestion&gt;/</c>, so a file written later under the same
+/// name is a new file with an ingestion of its own, never something this ingestion moves or deletes.
+/// </summary>
 /// <param name="options">The data directory.</param>
 /// <param name="dropContainer">The blob container watched for drops; null when none is configured.</param>
 public sealed class IngestionSources(PlatformOptions options, IArtifactStore? dropContainer)
@@ -12,12 +16,12 @@ public sealed class IngestionSources(PlatformOptions options, IArtifactStore? dr
     /// <summary>The drop container, or an error saying none is configured.</summary>
     private IArtifactStore DropContainer => dropContainer ?? throw new InvalidOperationException("No blob drop container is configured (workflows:blobDrop in host.json).");
 
-    /// <summary>The file as a local path: the file itself, or a blob downloaded into <paramref name="workDirectory"/>.</summary>
+    /// <summary>The file as a local path: the claimed file, or a blob downloaded into <paramref name="workDirectory"/>.</summary>
     public async Task<string> GetLocalFileAsync(IngestionRequest request, string workDirectory, CancellationToken cancellationToken)
     {
         if (request.Kind == SourceKind.File)
         {
-            return request.Location;
+            return Claim(request);
         }
 
         Directory.CreateDirectory(workDirectory);
@@ -36,16 +40,13 @@ public sealed class IngestionSources(PlatformOptions options, IArtifactStore? dr
         return local;
     }
 
-    /// <summary>Whether the file is still where it was dropped.</summary>
+    /// <summary>Whether the file is still there: claimed or in the drop, or the blob in its container.</summary>
     public async Task<bool> ExistsAsync(IngestionRequest request, CancellationToken cancellationToken) =>
         request.Kind == SourceKind.File
-            ? File.Exists(request.Location)
+            ? File.Exists(ClaimedPath(request)) || File.Exists(request.Location)
             : await DropContainer.GetInfoAsync(request.Location, cancellationToken).ConfigureAwait(false) is not null;
 
-    /// <summary>
-    /// Takes an ingested file out of the drop: a drop-folder file moves to <c>processed/&lt;dataset&gt;/</c>, a blob is deleted
-    /// (its canonical content is registered). A file given by path from elsewhere (CLI, upload) is left alone.
-    /// </summary>
+    /// <summary>Takes an ingested file out of the drop: a file moves to <c>processed/&lt;dataset&gt;/</c>, a blob is deleted (its canonical content is registered).</summary>
     public async Task RemoveFromDropAsync(IngestionRequest request, CancellationToken cancellationToken)
     {
         if (request.Kind == SourceKind.Blob)
@@ -54,29 +55,50 @@ public sealed class IngestionSources(PlatformOptions options, IArtifactStore? dr
             return;
         }
 
-        if (!IsInDropFolder(request.Location) || !File.Exists(request.Location))
+        var claimed = ClaimedPath(request);
+        if (File.Exists(claimed))
         {
-            return;
+            var target = Path.Combine(options.ProcessedDirectory, request.Dataset, $"{request.IngestionId}-{Path.GetFileName(request.Location)}");
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(claimed, target, overwrite: true);
         }
 
-        var target = Path.Combine(options.ProcessedDirectory, request.Dataset, $"{request.IngestionId}-{Path.GetFileName(request.Location)}");
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Move(request.Location, target, overwrite: true);
+        DeleteClaimDirectory(request);
     }
 
-    /// <summary>Deletes a quarantined file from the drop once its copy is safe in the artifact store.</summary>
+    /// <summary>Deletes a quarantined file once its copy is safe in the artifact store.</summary>
     public async Task DeleteFromDropAsync(IngestionRequest request, CancellationToken cancellationToken)
     {
         if (request.Kind == SourceKind.Blob)
         {
             await DropContainer.DeleteAsync(request.Location, cancellationToken).ConfigureAwait(false);
+            return;
         }
-        else if (IsInDropFolder(request.Location))
-        {
-            File.Delete(request.Location);
-        }
+
+        DeleteClaimDirectory(request);
     }
 
-    private bool IsInDropFolder(string path) =>
-        Path.GetFullPath(path).StartsWith(Path.GetFullPath(options.DropDirectory) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    private string ClaimedPath(IngestionRequest request) => Path.Combine(options.DataDirectory, "claimed", request.IngestionId, Path.GetFileName(request.Location));
+
+    /// <summary>Moves the file out of the drop, once; a retried attempt finds it claimed already.</summary>
+    private string Claim(IngestionRequest request)
+    {
+        var claimed = ClaimedPath(request);
+        if (!File.Exists(claimed))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(claimed)!);
+            File.Move(request.Location, claimed);
+        }
+
+        return claimed;
+    }
+
+    private void DeleteClaimDirectory(IngestionRequest request)
+    {
+        var directory = Path.GetDirectoryName(ClaimedPath(request))!;
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

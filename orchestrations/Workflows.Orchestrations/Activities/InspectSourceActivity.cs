@@ -19,7 +19,7 @@ public sealed class InspectSourceActivity(PipelineDirectory pipelines, DatasetSt
     {
         var cancellationToken = context.CancellationToken;
         var staging = StagingPath(input.IngestionId);
-        var work = Path.Combine(options.WorkDirectory, input.IngestionId);
+        var work = WorkDirectories.ForAttempt(options, input.IngestionId);
         Directory.CreateDirectory(work);
         try
         {
@@ -50,19 +50,16 @@ public sealed class InspectSourceActivity(PipelineDirectory pipelines, DatasetSt
             await artifacts.PutFileAsync(staging + "data.csv", canonical, cancellationToken).ConfigureAwait(false);
             await artifacts.PutAsync(staging + "schema.json", inspection.Schema, cancellationToken).ConfigureAwait(false);
             await artifacts.PutAsync(staging + "profile.json", inspection.Profile, cancellationToken).ConfigureAwait(false);
-            await artifacts.PutAsync(staging + "inspection.json", new StagedInspection(inspection.RowCount, inspection.SourceBytes, inspection.CanonicalBytes), cancellationToken).ConfigureAwait(false);
             return new InspectionOutcome(true, staging, inspection.ContentSha256, 0, warnings,
-                $"{inspection.RowCount} rows, {inspection.Schema!.Columns.Count} columns, {warnings} warning(s)");
+                $"{inspection.RowCount} rows, {inspection.Schema!.Columns.Count} columns, {warnings} warning(s)",
+                inspection.RowCount, inspection.SourceBytes, inspection.CanonicalBytes);
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            WorkDirectories.Delete(work);
         }
     }
 
     /// <summary>Where an ingestion's inspection outputs wait.</summary>
     public static string StagingPath(string ingestionId) => $"staging/{ingestionId}/";
 }
-
-/// <summary>The sizes an inspection measured, kept in staging for registration.</summary>
-public sealed record StagedInspection(long RowCount, long SourceBytes, long CanonicalBytes);

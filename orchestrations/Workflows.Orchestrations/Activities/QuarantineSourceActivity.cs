@@ -25,17 +25,14 @@ public sealed class QuarantineSourceActivity(DatasetStore datasets, IArtifactSto
         var copy = quarantine + Path.GetFileName(request.Location);
         if (await sources.ExistsAsync(request, cancellationToken).ConfigureAwait(false))
         {
-            var work = Path.Combine(options.WorkDirectory, request.IngestionId);
+            var work = WorkDirectories.ForAttempt(options, request.IngestionId);
             try
             {
                 await artifacts.PutFileAsync(copy, await sources.GetLocalFileAsync(request, work, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                if (Directory.Exists(work))
-                {
-                    Directory.Delete(work, recursive: true);
-                }
+                WorkDirectories.Delete(work);
             }
         }
         else if (await artifacts.GetInfoAsync(copy, cancellationToken).ConfigureAwait(false) is null)
@@ -43,7 +40,10 @@ public sealed class QuarantineSourceActivity(DatasetStore datasets, IArtifactSto
             throw new FileNotFoundException($"{request.Location} left the drop before it was quarantined, and no copy of it is in {artifacts.Describe(quarantine.TrimEnd('/'))}.");
         }
 
-        var reportJson = await artifacts.ReadTextAsync(inspection.StagingPath + "report.json", cancellationToken).ConfigureAwait(false);
+        // A retried attempt may find staging cleared by the one before: the report is in quarantine by then.
+        var reportPath = await artifacts.GetInfoAsync(inspection.StagingPath + "report.json", cancellationToken).ConfigureAwait(false) is null
+            ? quarantine + "report.json" : inspection.StagingPath + "report.json";
+        var reportJson = await artifacts.ReadTextAsync(reportPath, cancellationToken).ConfigureAwait(false);
         var report = JsonSerializer.Deserialize<ValidationReport>(reportJson, ArtifactJson.Options)!;
         await artifacts.PutAsync(quarantine + "report.json", report, cancellationToken).ConfigureAwait(false);
         using (var text = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(report.ToText())))

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Workflows.Durable;
 using Workflows.Orchestrations.Artifacts;
 using Workflows.Orchestrations.Datasets;
@@ -30,9 +29,8 @@ public sealed class RegisterVersionActivity(DatasetStore datasets, IArtifactStor
             }
         }
 
-        var sizes = JsonSerializer.Deserialize<StagedInspection>(await artifacts.ReadTextAsync(staging + "inspection.json", cancellationToken).ConfigureAwait(false), ArtifactJson.Options)!;
-        var (version, created) = await datasets.RegisterAsync(new NewDatasetVersion(
-            request.Dataset, inspection.ContentSha256!, sizes.RowCount, sizes.SourceBytes, sizes.CanonicalBytes, home + "data.csv",
+        var (version, _) = await datasets.RegisterAsync(new NewDatasetVersion(
+            request.Dataset, inspection.ContentSha256!, inspection.RowCount, inspection.SourceBytes, inspection.CanonicalBytes, home + "data.csv",
             await artifacts.ReadTextAsync(home + "schema.json", cancellationToken).ConfigureAwait(false),
             await artifacts.ReadTextAsync(home + "profile.json", cancellationToken).ConfigureAwait(false),
             await artifacts.ReadTextAsync(home + "report.json", cancellationToken).ConfigureAwait(false),
@@ -41,6 +39,8 @@ public sealed class RegisterVersionActivity(DatasetStore datasets, IArtifactStor
         await datasets.FinishIngestionAsync(request.IngestionId, IngestionStatus.Registered, version.Version, null,
             version.Report.GetRawText(), null, cancellationToken).ConfigureAwait(false);
         await sources.RemoveFromDropAsync(request, cancellationToken).ConfigureAwait(false);
+        // Registered by this ingestion, also when this is a retry of an attempt that registered it and then died.
+        var created = version.Lineage.IngestionId == request.IngestionId;
         await foreach (var staged in artifacts.ListAsync(staging, cancellationToken).ConfigureAwait(false))
         {
             await artifacts.DeleteAsync(staged.Path, cancellationToken).ConfigureAwait(false);

@@ -109,13 +109,13 @@ public sealed class DatasetStore(NpgsqlDataSource dataSource, PlatformSchema sch
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>Records how an ingestion ended.</summary>
+    /// <summary>Records how an ingestion ended; <see cref="IngestionStatus.Failed"/> only replaces a running one, never an outcome already recorded.</summary>
     public async Task FinishIngestionAsync(string ingestionId, IngestionStatus status, int? version, string? quarantine, string? reportJson, string? error, CancellationToken cancellationToken)
     {
         using var command = dataSource.CreateCommand(schema.Sql("""
             UPDATE {schema}.ingestions
             SET status = @status, version = @version::int, quarantine = @quarantine, report_json = @report::jsonb, error = @error, finished_at = now()
-            WHERE ingestion_id = @id
+            WHERE ingestion_id = @id AND (@status <> 'Failed' OR status = 'Running')
             """));
         AddParameters(command.Parameters, ("id", ingestionId), ("status", status.ToString()), ("version", version), ("quarantine", quarantine),
             ("report", reportJson), ("error", error));

@@ -25,7 +25,11 @@ public sealed record IngestionRequest(string IngestionId, string Dataset, Source
 /// <param name="Errors">How many error findings.</param>
 /// <param name="Warnings">How many warning findings.</param>
 /// <param name="Summary">One line for people.</param>
-public sealed record InspectionOutcome(bool Passed, string StagingPath, string? ContentSha256, int Errors, int Warnings, string Summary);
+/// <param name="RowCount">Data rows, when it passed.</param>
+/// <param name="SourceBytes">The source file's size.</param>
+/// <param name="CanonicalBytes">The canonical CSV's size, when it passed.</param>
+public sealed record InspectionOutcome(bool Passed, string StagingPath, string? ContentSha256, int Errors, int Warnings, string Summary,
+    long RowCount = 0, long SourceBytes = 0, long CanonicalBytes = 0);
 
 /// <summary>How an Ingestion ended.</summary>
 /// <param name="Status"><c>Registered</c> or <c>Quarantined</c>.</param>

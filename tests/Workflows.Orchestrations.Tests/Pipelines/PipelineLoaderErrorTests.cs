@@ -99,8 +99,8 @@ public sealed class PipelineLoaderErrorTests
     }
 
     [Theory]
-    [InlineData("name: Churn_Model", 1, 7, "'name' is 'Churn_Model' but must match ^[a-z0-9][a-z0-9-]*$ (lower-case letters, digits and '-')")]
-    [InlineData("name: -churn", 1, 7, "'name' is '-churn' but must match ^[a-z0-9][a-z0-9-]*$ (lower-case letters, digits and '-')")]
+    [InlineData("name: Churn_Model", 1, 7, "'name' is 'Churn_Model' but must match ^[a-z0-9][a-z0-9-]*$ (lower-case letters, digits and '-', at most 100 characters)")]
+    [InlineData("name: -churn", 1, 7, "'name' is '-churn' but must match ^[a-z0-9][a-z0-9-]*$ (lower-case letters, digits and '-', at most 100 characters)")]
     [InlineData("name: \"\"", 1, 7, "'name' is empty (expected a value)")]
     public void A_pipeline_name_must_be_lower_case_letters_digits_and_dashes(string nameLine, int line, int column, string message)
     {
