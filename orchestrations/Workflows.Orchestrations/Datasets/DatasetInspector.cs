@@ -5,8 +5,9 @@ namespace Workflows.Orchestrations.Datasets;
 /// <summary>
 /// Inspects a CSV file in two streaming passes with bounded memory: (1) structure, encoding, header, types, nulls and
 /// moments; (2) canonical form and its SHA-256, histograms, categories, duplicates, ranges, labels and drift. Memory is
-/// the read buffer, the per-column reservoirs (32 MB at most), category tables (10,000 values per column) and 8–16 bytes
-/// per distinct row for duplicate detection.
+/// the read buffer, the per-column reservoirs (32 MB at most), category tables (10,000 values per column) and the
+/// duplicate-row hashes of a million rows at most (16 MB; larger files spill them to temporary files beside the canonical
+/// output, see <see cref="DuplicateRows"/>).
 /// </summary>
 public static class DatasetInspector
 {
@@ -19,8 +20,14 @@ public static class DatasetInspector
     /// for null. The same data in any formatting (CRLF, quoting, BOM, "1.0" or "1") so hashes the same.
     /// </summary>
     /// <remarks>Bad data never throws: it is a finding. Only I/O errors and cancellation throw.</remarks>
-    public static async Task<DatasetInspection> InspectAsync(
-        string sourcePath, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, string canonicalOutputPath, CancellationToken cancellationToken)
+    public static Task<DatasetInspection> InspectAsync(
+        string sourcePath, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, string canonicalOutputPath, CancellationToken cancellationToken) =>
+        InspectAsync(sourcePath, dataset, rules, previous, canonicalOutputPath, DuplicateRows.DefaultInMemoryRows, cancellationToken);
+
+    /// <summary>As the public overload, with the rows whose duplicate-detection hashes stay in memory at once.</summary>
+    internal static async Task<DatasetInspection> InspectAsync(
+        string sourcePath, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, string canonicalOutputPath, int duplicateRowsInMemory,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(rules);
@@ -45,7 +52,8 @@ public static class DatasetInspector
         var sink = HasErrors(findings) ? null : new CanonicalSink(canonicalOutputPath, cancellationToken);
         try
         {
-            var profiling = await DatasetProfiling.RunAsync(sourcePath, scan, dataset, rules, previous, sink, cancellationToken).ConfigureAwait(false);
+            using var duplicates = DuplicateRows.Create(scan.Rows, duplicateRowsInMemory, Path.GetDirectoryName(Path.GetFullPath(canonicalOutputPath))!);
+            var profiling = await DatasetProfiling.RunAsync(sourcePath, scan, dataset, rules, previous, duplicates, sink, cancellationToken).ConfigureAwait(false);
             InspectionRules.CheckProfile(scan, profiling, dataset, rules, findings);
             var profile = ProfileBuilder.Profile(scan, profiling, dataset);
             if (previous is not null)

@@ -13,19 +13,20 @@ internal sealed class DatasetProfiling
     private readonly CanonicalRowBuilder _row = new();
     private readonly CanonicalSink? _sink;
 
-    private DatasetProfiling(ColumnProfiler[] profilers, long expectedRows, CanonicalSink? sink)
+    private DatasetProfiling(ColumnProfiler[] profilers, DuplicateRows duplicates, CanonicalSink? sink)
     {
         _profilers = profilers;
-        _duplicates = new DuplicateRows(expectedRows);
+        _duplicates = duplicates;
         _sink = sink;
     }
 
     public IReadOnlyList<ColumnProfiler> Columns => _profilers;
 
-    public RowFinding Duplicates => _duplicates.Found;
+    public RowFinding Duplicates { get; private set; } = new();
 
     public static async Task<DatasetProfiling> RunAsync(
-        string path, DatasetScan scan, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, CanonicalSink? sink, CancellationToken cancellationToken)
+        string path, DatasetScan scan, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, DuplicateRows duplicates, CanonicalSink? sink,
+        CancellationToken cancellationToken)
     {
         var classification = dataset.Task == ModelTask.Classification;
         var profilers = scan.Columns!.Select(column =>
@@ -38,7 +39,7 @@ internal sealed class DatasetProfiling
                 countCategories: isTarget && classification,
                 allowedLabels: isTarget && classification ? rules.LabelClasses : null);
         }).ToArray();
-        var profiling = new DatasetProfiling(profilers, scan.Rows, sink);
+        var profiling = new DatasetProfiling(profilers, duplicates, sink);
         Func<CancellationToken, ValueTask>? flush = sink is null ? null : sink.FlushFullChunksAsync;
         var error = await CsvFile.ReadRowsAsync(path, profiling.ReadRow, flush, cancellationToken).ConfigureAwait(false);
         if (error is not null)
@@ -47,7 +48,7 @@ internal sealed class DatasetProfiling
             throw new IOException($"{path} changed while it was inspected: {CsvFile.Describe(error, scan.Header)}");
         }
 
-        profiling._duplicates.Flush();
+        profiling.Duplicates = duplicates.Finish(cancellationToken);
 
         return profiling;
     }

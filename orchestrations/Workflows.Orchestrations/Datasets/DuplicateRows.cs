@@ -1,45 +1,43 @@
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// Rows that repeat an earlier canonical row. Hashes are collected a batch at a time and then added to the
-/// <see cref="RowHashSet"/> together, so its cache misses overlap instead of stalling every row.
+/// Rows that repeat an earlier canonical row, found by 64-bit row hash. Up to <see cref="DefaultInMemoryRows"/> rows the
+/// hashes stay in one in-memory set; beyond it they are spilled to temporary partition files, so memory stays flat
+/// however large the file.
 /// </summary>
-internal sealed class DuplicateRows(long expectedRows)
+internal abstract class DuplicateRows : IDisposable
 {
-    private const int BatchSize = 64;
+    /// <summary>Rows whose hashes are kept in memory at once: a set of about 16 MB at most.</summary>
+    public const int DefaultInMemoryRows = 1_000_000;
 
-    private readonly RowHashSet _hashes = new(expectedRows);
-    private readonly ulong[] _pending = new ulong[BatchSize];
-    private readonly long[] _pendingRows = new long[BatchSize];
-    private readonly long[] _pendingLines = new long[BatchSize];
-    private readonly bool[] _isNew = new bool[BatchSize];
-    private int _count;
-
-    /// <summary>Complete only after <see cref="Flush"/>.</summary>
-    public RowFinding Found { get; } = new();
-
-    public void Add(ReadOnlySpan<byte> canonicalRow, long row, long line)
+    /// <summary>
+    /// Detection for about <paramref name="expectedRows"/> rows (the first pass's count) that holds the hashes of at
+    /// most about <paramref name="inMemoryRows"/> rows at once; spilled partitions go in a temporary directory under
+    /// <paramref name="spillDirectory"/>.
+    /// </summary>
+    public static DuplicateRows Create(long expectedRows, int inMemoryRows, string spillDirectory)
     {
-        _pending[_count] = RowHashSet.Hash(canonicalRow);
-        _pendingRows[_count] = row;
-        _pendingLines[_count] = line;
-        if (++_count == BatchSize)
-        {
-            Flush();
-        }
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inMemoryRows);
+        return expectedRows <= inMemoryRows
+            ? new InMemoryDuplicateRows(expectedRows)
+            : new PartitionedDuplicateRows(expectedRows, inMemoryRows, spillDirectory);
     }
 
-    public void Flush()
-    {
-        _hashes.AddBatch(_pending.AsSpan(0, _count), _isNew);
-        for (var i = 0; i < _count; i++)
-        {
-            if (!_isNew[i])
-            {
-                Found.Add(_pendingRows[i], _pendingLines[i]);
-            }
-        }
+    /// <summary>Adds the next row; rows come in row order.</summary>
+    public void Add(ReadOnlySpan<byte> canonicalRow, long row, long line) => Add(RowHashSet.Hash(canonicalRow), row, line);
 
-        _count = 0;
+    /// <summary>The duplicates among all rows added, once every row is in.</summary>
+    public abstract RowFinding Finish(CancellationToken cancellationToken);
+
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected abstract void Add(ulong hash, long row, long line);
+
+    protected virtual void Dispose(bool disposing)
+    {
     }
 }

@@ -24,6 +24,18 @@ internal sealed class RowFinding
         }
     }
 
+    /// <summary>
+    /// One finding from findings over disjoint sets of rows, each filled in row order: the counts add up and the first
+    /// rows overall are among the parts' first rows.
+    /// </summary>
+    public static RowFinding Merge(IReadOnlyCollection<RowFinding> parts)
+    {
+        var merged = new RowFinding { Count = parts.Sum(p => p.Count) };
+        merged.FirstLine = parts.Where(p => p.Count > 0).MinBy(p => p._rows[0])?.FirstLine ?? 0;
+        merged._rows.AddRange(parts.SelectMany(p => p._rows).Order().Take(ValidationFinding.MaxSampleRows));
+        return merged;
+    }
+
     public ValidationFinding ToFinding(string rule, FindingSeverity severity, string? column, string message) =>
         new(rule, severity, column, _rows.ToArray(), Count, message);
 }

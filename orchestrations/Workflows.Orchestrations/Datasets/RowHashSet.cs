@@ -9,8 +9,9 @@ namespace Workflows.Orchestrations.Datasets;
 /// probability about n²/2^65: under 3 in a million for 10 million rows, and a collision can only over-count duplicates.
 /// </summary>
 /// <remarks>
-/// The table is sized up front from the row count the first pass saw, so it never rehashes. Lookups miss the cache
-/// (the table is tens of megabytes for millions of rows), so callers hand hashes over in batches
+/// The table is sized up front from the row count the first pass saw (or a partition's, see
+/// <see cref="PartitionedDuplicateRows"/>), so it never rehashes. Lookups miss the cache (the table is up to 16 MB for
+/// a million rows), so callers hand hashes over in batches
 /// (<see cref="AddBatch"/>): a tight loop of independent lookups lets the processor overlap the misses.
 /// </remarks>
 internal sealed class RowHashSet
@@ -26,6 +27,13 @@ internal sealed class RowHashSet
     {
         var slots = Math.Max(MinSlots, BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, expectedRows * 10 / 7) + 1));
         _slots = new ulong[slots];
+    }
+
+    /// <summary>Empties the set, keeping its table for the next partition's hashes.</summary>
+    public void Clear()
+    {
+        Array.Clear(_slots);
+        _count = 0;
     }
 
     /// <summary>Adds each hash in order; <paramref name="isNew"/>[i] is false when an equal hash was there already.</summary>
