@@ -23,7 +23,7 @@ public sealed class ScheduleTests(PostgresFixture postgres)
         }
 
         var runs = await ScheduledRunsAsync(platform, cancel.Token);
-        Assert.All(runs, r => Assert.StartsWith("tiny-", r.InstanceId, StringComparison.Ordinal));
+        Assert.All(runs, r => Assert.StartsWith("tiny.", r.InstanceId, StringComparison.Ordinal));
         Assert.Equal("*/2 * * * * *", (await platform.Durable.GetInstanceAsync(scheduleId, true, cancel.Token))!.ReadInputAs<ScheduleInput>()!.Cron);
 
         TinyPipeline.Write(pipelines, "0 0 3 * * *");
@@ -58,5 +58,5 @@ public sealed class ScheduleTests(PostgresFixture postgres)
     }
 
     private static async Task<IReadOnlyList<OrchestrationMetadata>> ScheduledRunsAsync(TestPlatform platform, CancellationToken cancellationToken) =>
-        (await platform.Durable.QueryInstancesAsync(new OrchestrationQuery { Name = nameof(PipelineRunOrchestrator), InstanceIdPrefix = "tiny-" }, cancellationToken)).Items;
+        (await platform.Durable.QueryInstancesAsync(new OrchestrationQuery { Name = nameof(PipelineRunOrchestrator), InstanceIdPrefix = "tiny." }, cancellationToken)).Items;
 }

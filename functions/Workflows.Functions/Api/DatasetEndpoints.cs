@@ -71,25 +71,33 @@ public static class DatasetEndpoints
         Directory.CreateDirectory(uploads);
         var temporary = Path.Combine(uploads, $".upload-{Guid.NewGuid():N}");
         string hash;
-        await using (var file = File.Create(temporary))
-        using (var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
+        try
         {
-            var buffer = new byte[81920];
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+            await using (var file = File.Create(temporary))
+            using (var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256))
             {
-                sha.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            }
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    sha.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
 
-            hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+                hash = Convert.ToHexStringLower(sha.GetHashAndReset());
+            }
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
         }
 
         var path = Path.Combine(uploads, $"{hash[..16]}.csv");
         File.Move(temporary, path, overwrite: true);
         var (ingestionId, _) = await trigger.HandOverAsync($"upload:{name}:{hash}", name, SourceKind.File, path, "http", cancellationToken);
-        var links = ManagementLinks.For(RunEndpoints.BaseUri(request), ingestionId);
-        return Results.Accepted($"{RunEndpoints.BaseUri(request)}/api/ingestions/{ingestionId}", new { ingestionId, links.StatusQueryGetUri });
+        var status = $"{RunEndpoints.BaseUri(request)}/api/ingestions/{ingestionId}";
+        return Results.Accepted(status, new { ingestionId, statusQueryGetUri = status });
     }
 
     private static IResult NotFound(string detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);

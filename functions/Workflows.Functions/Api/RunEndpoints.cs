@@ -70,16 +70,20 @@ public static class RunEndpoints
             statuses.Add(parsed);
         }
 
-        if (pipeline is not null && pipelines.Find(pipeline) is { } known)
+        if (pipeline is not null)
         {
+            if (pipelines.Find(pipeline) is not { } known)
+            {
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown pipeline", detail: new UnknownPipelineException(pipeline, pipelines.Pipelines.Select(p => p.Name)).Message);
+            }
+
             pipeline = known.Name;
         }
 
         var page = await client.QueryInstancesAsync(new OrchestrationQuery
         {
             Name = nameof(PipelineRunOrchestrator),
-            // Run ids start with the pipeline's name (see PipelineRunLauncher.NewRunId).
-            InstanceIdPrefix = pipeline is null ? null : pipeline + "-",
+            InstanceIdPrefix = pipeline is null ? null : PipelineRunLauncher.IdPrefix(pipeline),
             Statuses = statuses.Count == 0 ? null : statuses,
             CreatedFrom = createdFrom,
             CreatedTo = createdTo,
@@ -90,7 +94,7 @@ public static class RunEndpoints
         }, cancellationToken);
         var records = await runs.GetAsync([.. page.Items.Select(i => i.InstanceId)], cancellationToken);
         var baseUri = BaseUri(request);
-        var items = page.Items.Where(i => records.ContainsKey(i.InstanceId) && (pipeline is null || records[i.InstanceId].Pipeline == pipeline))
+        var items = page.Items.Where(i => records.ContainsKey(i.InstanceId))
             .Select(i => RunView.From(i, records[i.InstanceId], baseUri)).ToList();
         return Results.Ok(new RunPage(items, page.ContinuationToken));
     }

@@ -33,8 +33,16 @@ public sealed class HostClient : IDisposable
 
     public Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) => SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
 
-    public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
-        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
+    public Task<T> PostAsync<T>(string path, object? body, CancellationToken cancellationToken, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return SendAsync<T>(request, cancellationToken);
+    }
 
     public Task<T> PostFileAsync<T>(string path, string file, CancellationToken cancellationToken) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StreamContent(File.OpenRead(file)) }, cancellationToken);

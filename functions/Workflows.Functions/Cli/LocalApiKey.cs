@@ -21,10 +21,21 @@ public static class LocalApiKey
 
         Directory.CreateDirectory(dataDirectory);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        File.WriteAllText(path, key);
-        if (!OperatingSystem.IsWindows())
+        try
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            // Created with its final mode, never readable by others; a concurrent creator's key wins.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using var writer = new StreamWriter(path, options);
+            writer.Write(key);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
         }
 
         return key;

@@ -18,7 +18,7 @@ public static class RunCommands
         command.SetAction((result, cancellationToken) => CliCommand.WithHostAsync(result.GetValue(url), async (host, ct) =>
         {
             var path = $"api/pipelines/{Uri.EscapeDataString(result.GetValue(pipeline)!)}/runs";
-            var links = await host.PostAsync<ManagementLinks>(path, new StartRunBody(result.GetValue(version), null), ct);
+            var links = await host.PostAsync<ManagementLinks>(path, new StartRunBody(result.GetValue(version), null), ct, result.GetValue(key));
             AnsiConsole.MarkupLine($"Run [bold]{Markup.Escape(links.Id)}[/]  {Markup.Escape(links.StatusQueryGetUri)}");
             if (result.GetValue(detach))
             {

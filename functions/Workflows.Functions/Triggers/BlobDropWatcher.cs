@@ -36,6 +36,7 @@ public sealed partial class BlobDropWatcher(BlobDropContainer container, IOption
     private async Task ScanAsync(CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         await foreach (var blob in container.Store.ListAsync("", cancellationToken).ConfigureAwait(false))
         {
             var slash = blob.Path.IndexOf('/', StringComparison.Ordinal);
@@ -55,9 +56,11 @@ public sealed partial class BlobDropWatcher(BlobDropContainer container, IOption
             }
 
             var key = $"blob:{container.Name}/{blob.Path}:{blob.ETag}";
-            if (_handedOver.Add(key))
+            seen.Add(key);
+            if (!_handedOver.Contains(key))
             {
                 var (ingestionId, started) = await trigger.HandOverAsync(key, blob.Path[..slash], SourceKind.Blob, blob.Path, "blob", cancellationToken).ConfigureAwait(false);
+                _handedOver.Add(key);
                 if (started)
                 {
                     LogHandedOver(logger, blob.Path, ingestionId);
@@ -66,6 +69,7 @@ public sealed partial class BlobDropWatcher(BlobDropContainer container, IOption
         }
 
         _settle.EndScan();
+        _handedOver.IntersectWith(seen);
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)

@@ -66,6 +66,7 @@ public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions
     internal async Task ScanAsync(string drop, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var datasetDirectory in Directory.EnumerateDirectories(drop))
         {
             var dataset = Path.GetFileName(datasetDirectory);
@@ -88,6 +89,7 @@ public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions
                 }
 
                 var key = $"file:{Path.GetRelativePath(drop, file).Replace('\\', '/')}:{info.Length}:{info.LastWriteTimeUtc.Ticks}";
+                seen.Add(key);
                 if (_handedOver.Contains(key))
                 {
                     continue;
@@ -103,6 +105,8 @@ public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions
         }
 
         _settle.EndScan();
+        // Keys of files no longer in the drop are never seen again.
+        _handedOver.IntersectWith(seen);
     }
 
     [LoggerMessage(2001, LogLevel.Information, "Watching the drop folder {Drop}")]

@@ -24,16 +24,28 @@ public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, Dura
     {
         var changes = new List<string>();
         var wanted = pipelines.Pipelines.Where(p => p.Schedule is not null).ToDictionary(p => ScheduleOrchestrator.InstanceId(p.Name), p => new ScheduleInput(p.Name, p.Schedule!));
-        var page = await client.QueryInstancesAsync(new OrchestrationQuery
+        var running = new Dictionary<string, OrchestrationMetadata>(StringComparer.Ordinal);
+        string? token = null;
+        do
         {
-            InstanceIdPrefix = "schedule-",
-            Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
-            FetchInputsAndOutputs = true,
-            PageSize = 1000,
-        }, cancellationToken).ConfigureAwait(false);
-        var running = page.Items.ToDictionary(i => i.InstanceId);
+            var page = await client.QueryInstancesAsync(new OrchestrationQuery
+            {
+                Name = nameof(ScheduleOrchestrator),
+                Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
+                FetchInputsAndOutputs = true,
+                PageSize = 1000,
+                ContinuationToken = token,
+            }, cancellationToken).ConfigureAwait(false);
+            foreach (var instance in page.Items)
+            {
+                running[instance.InstanceId] = instance;
+            }
 
-        foreach (var (id, instance) in running)
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        foreach (var (id, instance) in running.ToList())
         {
             var current = instance.SerializedInput is null ? null : JsonSerializer.Deserialize<ScheduleInput>(instance.SerializedInput, JsonSerializerOptions.Web);
             if (wanted.TryGetValue(id, out var input) && input == current)
@@ -44,7 +56,19 @@ public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, Dura
             await client.TerminateInstanceAsync(id, wanted.ContainsKey(id) ? "schedule changed" : "schedule removed", cancellationToken).ConfigureAwait(false);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             wait.CancelAfter(TerminationWait);
-            await client.WaitForInstanceCompletionAsync(id, cancellationToken: wait.Token).ConfigureAwait(false);
+            try
+            {
+                await client.WaitForInstanceCompletionAsync(id, cancellationToken: wait.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Its workers are busy or gone: it ends when one takes the termination. The next reload replaces it then.
+                changes.Add($"{id}: termination pending");
+                LogTerminationPending(logger, id);
+                running.Remove(id);
+                wanted.Remove(id);
+                continue;
+            }
             if (!wanted.ContainsKey(id))
             {
                 changes.Add($"{id}: removed");
@@ -60,7 +84,16 @@ public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, Dura
                 continue;
             }
 
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScheduleOrchestrator), input, new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScheduleOrchestrator), input, new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
+            }
+            catch (OrchestrationAlreadyExistsException)
+            {
+                // Another host starting at the same time scheduled it first.
+                continue;
+            }
+
             changes.Add($"{id}: {input.Cron}");
             LogScheduleStarted(logger, input.Pipeline, input.Cron);
         }
@@ -70,6 +103,9 @@ public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, Dura
 
     [LoggerMessage(2101, LogLevel.Information, "Schedule of pipeline {Pipeline} started: {Cron}")]
     private static partial void LogScheduleStarted(ILogger logger, string pipeline, string cron);
+
+    [LoggerMessage(2103, LogLevel.Warning, "Schedule {InstanceId} was asked to end but has not yet; it is replaced on a later reload")]
+    private static partial void LogTerminationPending(ILogger logger, string instanceId);
 
     [LoggerMessage(2102, LogLevel.Information, "Schedule {InstanceId} ended: the pipeline no longer has a schedule")]
     private static partial void LogScheduleRemoved(ILogger logger, string instanceId);

@@ -39,7 +39,7 @@ public static class PlatformServices
     {
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PlatformOptions>>().Value);
         services.AddSingleton(sp => new PlatformSchema(sp.GetRequiredService<IOptions<DurableTaskOptions>>().Value.HubName));
-        services.AddSingleton(new PlatformDataSource(NpgsqlDataSource.Create(connectionString)));
+        services.AddSingleton(_ => new PlatformDataSource(NpgsqlDataSource.Create(connectionString)));
         services.AddSingleton(sp => new DatasetStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
         services.AddSingleton(sp => new RunStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
         services.AddSingleton(sp => new PipelineDirectory(sp.GetRequiredService<PlatformOptions>().PipelinesDirectory));

@@ -38,7 +38,13 @@ public sealed class PipelineRunLauncher(PipelineDirectory pipelines, RunStore ru
         return (runId, true);
     }
 
-    /// <summary>A run id that sorts by time and says which pipeline it belongs to: <c>PIPELINE-yyyyMMdd-HHmmss-XXXXXX</c>.</summary>
+    /// <summary>
+    /// A run id that sorts by time and says which pipeline it belongs to: <c>PIPELINE.yyyyMMdd-HHmmss-XXXXXX</c>. Names
+    /// have no '.', so <see cref="IdPrefix"/> of one pipeline is never the prefix of another's runs.
+    /// </summary>
     public static string NewRunId(string pipeline) =>
-        $"{pipeline}-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+        $"{IdPrefix(pipeline)}{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
+
+    /// <summary>What the ids of a pipeline's runs start with.</summary>
+    public static string IdPrefix(string pipeline) => pipeline + ".";
 }

@@ -29,23 +29,29 @@ public sealed class RunStore(NpgsqlDataSource dataSource, PlatformSchema schema)
         command.Parameters.AddWithValue("trigger", trigger);
         command.Parameters.Add(new NpgsqlParameter("key", NpgsqlDbType.Text) { Value = (object?)idempotencyKey ?? DBNull.Value });
         command.Parameters.AddWithValue("request", requestJson);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            // A concurrent request with the same key inserted between our insert and select: its row is visible now.
-            throw new InvalidOperationException($"Run with idempotency key '{idempotencyKey}' of pipeline '{pipeline}' is being created concurrently; retry.");
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                return (reader.GetString(0), reader.GetBoolean(1));
+            }
         }
 
-        return (reader.GetString(0), reader.GetBoolean(1));
+        // A concurrent request with the same key committed while this statement waited on its row; the statement's
+        // snapshot could not see it, a new statement does.
+        using var existing = dataSource.CreateCommand(schema.Sql("SELECT run_id FROM {schema}.runs WHERE pipeline = @pipeline AND idempotency_key = @key"));
+        existing.Parameters.AddWithValue("pipeline", pipeline);
+        existing.Parameters.AddWithValue("key", idempotencyKey!);
+        return ((string)(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, false);
     }
 
-    /// <summary>Records that a stage started (again, after a retry: the start time is kept).</summary>
+    /// <summary>Records that a stage started; a late duplicate of the record (activities run at least once) changes nothing.</summary>
     public async Task StageStartedAsync(string runId, string stage, DateTimeOffset at, CancellationToken cancellationToken)
     {
         using var command = dataSource.CreateCommand(schema.Sql("""
             INSERT INTO {schema}.run_stages (run_id, stage, ordinal, started_at, outcome)
             VALUES (@run_id, @stage, @ordinal, @at, 'Running')
-            ON CONFLICT (run_id, stage) DO UPDATE SET outcome = 'Running', ended_at = NULL, detail = NULL
+            ON CONFLICT (run_id, stage) DO NOTHING
             """));
         command.Parameters.AddWithValue("run_id", runId);
         command.Parameters.AddWithValue("stage", stage);
