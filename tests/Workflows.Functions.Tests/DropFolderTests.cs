@@ -137,6 +137,24 @@ public sealed class DropFolderTests(PostgresFixture postgres)
         Assert.Null(await platform.Datasets.GetVersionAsync("tiny", null, cancel.Token));
     }
 
+    [Fact]
+    public async Task A_bad_file_whose_name_the_artifact_store_cannot_hold_is_quarantined_under_a_plain_name()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMinutes(1));
+        var drop = platform.DropDirectory("tiny");
+        Directory.CreateDirectory(drop);
+        await File.WriteAllTextAsync(Path.Combine(drop, "back\\slash.csv"), "x1,x2,label\n", cancel.Token);
+
+        var done = await platform.WaitForIngestionAsync(i => i.Source.EndsWith("slash.csv", StringComparison.Ordinal), cancel.Token);
+
+        Assert.Equal(IngestionStatus.Quarantined, done.Status);
+        var quarantine = Path.Combine(platform.DataDirectory, "artifacts", "quarantine", "tiny", done.IngestionId);
+        Assert.Equal("x1,x2,label\n", await File.ReadAllTextAsync(Path.Combine(quarantine, "source.csv"), cancel.Token));
+        Assert.EndsWith("back\\slash.csv", done.Source, StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
     {
         while (!await condition())

@@ -22,7 +22,9 @@ public sealed class QuarantineSourceActivity(DatasetStore datasets, IArtifactSto
         var cancellationToken = context.CancellationToken;
         var (request, inspection) = input;
         var quarantine = $"quarantine/{request.Dataset}/{request.IngestionId}/";
-        var copy = quarantine + Path.GetFileName(request.Location);
+        // A file name the artifact store cannot hold (a backslash, a control character) is kept under a plain one; the report names the original.
+        var name = Path.GetFileName(request.Location);
+        var copy = quarantine + (ArtifactPath.IsValidSegment(name) ? name : "source" + (ArtifactPath.IsValidSegment(Path.GetExtension(name)) ? Path.GetExtension(name) : ""));
         if (await sources.ExistsAsync(request, cancellationToken).ConfigureAwait(false))
         {
             var work = WorkDirectories.ForAttempt(options, request.IngestionId);

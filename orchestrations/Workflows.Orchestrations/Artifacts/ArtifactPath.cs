@@ -37,6 +37,9 @@ internal static class ArtifactPath
         }
     }
 
+    /// <summary>Whether <paramref name="segment"/> can be one segment of a path, for example a file name.</summary>
+    public static bool IsValidSegment(string segment) => segment.Length > 0 && FindProblem(segment, [segment]) is null;
+
     private static string? FindProblem(string path, IEnumerable<string> completeSegments)
     {
         if (path.Length > MaxLength)
