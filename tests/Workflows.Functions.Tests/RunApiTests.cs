@@ -79,7 +79,7 @@ public sealed class RunApiTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task The_same_idempotency_key_returns_the_same_run_and_unknown_pipelines_get_404()
+    public async Task The_same_idempotency_key_returns_the_same_run_a_different_request_with_it_is_refused_and_unknown_pipelines_get_404()
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -87,12 +87,17 @@ public sealed class RunApiTests(PostgresFixture postgres)
         var first = await StartAsync(platform, "tiny", "key-1", cancellationToken);
         var second = await StartAsync(platform, "tiny", "key-1", cancellationToken);
         var other = await StartAsync(platform, "tiny", "key-2", cancellationToken);
+        using var reused = new HttpRequestMessage(HttpMethod.Post, "api/pipelines/tiny/runs") { Content = JsonContent.Create(new StartRunBody(3, null)) };
+        reused.Headers.Add("Idempotency-Key", "key-1");
+        using var conflict = await platform.Http.SendAsync(reused, cancellationToken);
         using var unknown = await platform.Http.PostAsJsonAsync("api/pipelines/no-such/runs", new StartRunBody(null, null), cancellationToken);
 
         Assert.Equal(HttpStatusCode.Accepted, first.Status);
         Assert.Equal(HttpStatusCode.OK, second.Status);
         Assert.Equal(first.Links.Id, second.Links.Id);
         Assert.NotEqual(first.Links.Id, other.Links.Id);
+        Assert.Equal(HttpStatusCode.Conflict, conflict.StatusCode);
+        Assert.Contains($"was used for run '{first.Links.Id}' with a different request", await conflict.Content.ReadAsStringAsync(cancellationToken), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Contains("Defined pipelines: tiny", await unknown.Content.ReadAsStringAsync(cancellationToken), StringComparison.Ordinal);
     }

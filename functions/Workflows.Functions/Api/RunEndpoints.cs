@@ -35,6 +35,10 @@ public static class RunEndpoints
         {
             return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown pipeline", detail: ex.Message);
         }
+        catch (IdempotencyKeyReusedException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Idempotency key reused", detail: ex.Message);
+        }
     }
 
     private static async Task<IResult> GetAsync(string id, HttpRequest request, DurableTaskClient client, RunStore runs, CancellationToken cancellationToken)

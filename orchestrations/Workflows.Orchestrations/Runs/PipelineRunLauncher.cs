@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Workflows.Durable;
 using Workflows.Orchestrations.Orchestrators;
 using Workflows.Orchestrations.Pipelines;
@@ -14,15 +15,24 @@ public sealed class PipelineRunLauncher(PipelineDirectory pipelines, RunStore ru
 {
     /// <summary>Starts a run; returns its id and whether this call started it.</summary>
     /// <exception cref="UnknownPipelineException">No such pipeline.</exception>
+    /// <exception cref="IdempotencyKeyReusedException">The key was used before with a different request.</exception>
     public async Task<(string RunId, bool Started)> StartAsync(PipelineRunRequest request, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var pipeline = pipelines.Get(request.Pipeline);
         request = request with { Pipeline = pipeline.Name };
-        var (runId, created) = await runs.CreateAsync(NewRunId(pipeline.Name), pipeline.Name, request.Trigger, idempotencyKey,
-            JsonSerializer.Serialize(request, JsonSerializerOptions.Web), cancellationToken).ConfigureAwait(false);
-        if (!created && await client.GetInstanceAsync(runId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null)
+        var requestJson = JsonSerializer.Serialize(request, JsonSerializerOptions.Web);
+        var (runId, created, recorded) = await runs.CreateAsync(NewRunId(pipeline.Name), pipeline.Name, request.Trigger, idempotencyKey, requestJson, cancellationToken).ConfigureAwait(false);
+        if (!created)
         {
-            return (runId, false);
+            if (!JsonNode.DeepEquals(JsonNode.Parse(recorded), JsonNode.Parse(requestJson)))
+            {
+                throw new IdempotencyKeyReusedException(idempotencyKey!, runId);
+            }
+
+            if (await client.GetInstanceAsync(runId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return (runId, false);
+            }
         }
 
         try
@@ -47,4 +57,11 @@ public sealed class PipelineRunLauncher(PipelineDirectory pipelines, RunStore ru
 
     /// <summary>What the ids of a pipeline's runs start with.</summary>
     public static string IdPrefix(string pipeline) => pipeline + ".";
+}
+
+/// <summary>An idempotency key came back with a request different from the one it was first used with.</summary>
+public sealed class IdempotencyKeyReusedException(string key, string runId)
+    : InvalidOperationException($"Idempotency key '{key}' was used for run '{runId}' with a different request; use a new key for a different request.")
+{
+    public string RunId { get; } = runId;
 }

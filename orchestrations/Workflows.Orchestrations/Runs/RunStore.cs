@@ -10,9 +10,9 @@ public sealed class RunStore(NpgsqlDataSource dataSource, PlatformSchema schema)
 {
     /// <summary>
     /// Records a new run, or returns the run already recorded for the same pipeline and idempotency key (then
-    /// <c>Created</c> is false and <paramref name="runId"/> is not used).
+    /// <c>Created</c> is false, <paramref name="runId"/> is not used, and <c>Request</c> is the request recorded then).
     /// </summary>
-    public async Task<(string RunId, bool Created)> CreateAsync(string runId, string pipeline, string trigger, string? idempotencyKey, string requestJson, CancellationToken cancellationToken)
+    public async Task<(string RunId, bool Created, string Request)> CreateAsync(string runId, string pipeline, string trigger, string? idempotencyKey, string requestJson, CancellationToken cancellationToken)
     {
         using var command = dataSource.CreateCommand(schema.Sql("""
             WITH inserted AS (
@@ -20,9 +20,9 @@ public sealed class RunStore(NpgsqlDataSource dataSource, PlatformSchema schema)
                 VALUES (@run_id, @pipeline, @trigger, @key, @request::jsonb)
                 ON CONFLICT (pipeline, idempotency_key) DO NOTHING
                 RETURNING run_id)
-            SELECT run_id, true FROM inserted
+            SELECT run_id, true, @request FROM inserted
             UNION ALL
-            SELECT run_id, false FROM {schema}.runs WHERE pipeline = @pipeline AND idempotency_key = @key AND NOT EXISTS (SELECT 1 FROM inserted)
+            SELECT run_id, false, request_json::text FROM {schema}.runs WHERE pipeline = @pipeline AND idempotency_key = @key AND NOT EXISTS (SELECT 1 FROM inserted)
             """));
         command.Parameters.AddWithValue("run_id", runId);
         command.Parameters.AddWithValue("pipeline", pipeline);
@@ -33,16 +33,18 @@ public sealed class RunStore(NpgsqlDataSource dataSource, PlatformSchema schema)
         {
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return (reader.GetString(0), reader.GetBoolean(1));
+                return (reader.GetString(0), reader.GetBoolean(1), reader.GetString(2));
             }
         }
 
         // A concurrent request with the same key committed while this statement waited on its row; the statement's
         // snapshot could not see it, a new statement does.
-        using var existing = dataSource.CreateCommand(schema.Sql("SELECT run_id FROM {schema}.runs WHERE pipeline = @pipeline AND idempotency_key = @key"));
+        using var existing = dataSource.CreateCommand(schema.Sql("SELECT run_id, request_json::text FROM {schema}.runs WHERE pipeline = @pipeline AND idempotency_key = @key"));
         existing.Parameters.AddWithValue("pipeline", pipeline);
         existing.Parameters.AddWithValue("key", idempotencyKey!);
-        return ((string)(await existing.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, false);
+        using var found = await existing.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await found.ReadAsync(cancellationToken).ConfigureAwait(false);
+        return (found.GetString(0), false, found.GetString(1));
     }
 
     /// <summary>Records that a stage started; a late duplicate of the record (activities run at least once) changes nothing.</summary>
