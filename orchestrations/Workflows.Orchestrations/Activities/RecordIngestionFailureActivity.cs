@@ -6,7 +6,7 @@ namespace Workflows.Orchestrations.Activities;
 /// <summary>An ingestion that failed for a reason other than its data.</summary>
 public sealed record IngestionFailure(string IngestionId, string Error);
 
-/// <summary>Marks an ingestion failed with its error; its file stays in the drop.</summary>
+/// <summary>Marks an ingestion failed with its error; its file is kept where it was.</summary>
 public sealed class RecordIngestionFailureActivity(DatasetStore datasets) : TaskActivity<IngestionFailure, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, IngestionFailure input)

@@ -14,7 +14,7 @@ public enum IngestionStatus
     /// <summary>The file failed validation and was moved to quarantine with its report.</summary>
     Quarantined,
 
-    /// <summary>An error that was not the data's fault (storage, database); the file stays where it was.</summary>
+    /// <summary>An error that was not the data's fault (storage, database); the file is kept (in the drop, or in <c>claimed/&lt;ingestion&gt;/</c> once inspection began).</summary>
     Failed,
 }
 

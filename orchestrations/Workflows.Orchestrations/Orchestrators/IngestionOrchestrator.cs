@@ -21,7 +21,7 @@ public sealed class IngestionOrchestrator : TaskOrchestrator<IngestionRequest, I
         }
         catch (TaskFailedException ex)
         {
-            // Not the data's fault (storage, database): the file stays where it was, and the record says why.
+            // Not the data's fault (storage, database): the file is kept, and the record says why.
             await context.CallActivityAsync<bool>(nameof(RecordIngestionFailureActivity), new IngestionFailure(input.IngestionId, ex.FailureDetails.ErrorMessage), Retry);
             throw;
         }
