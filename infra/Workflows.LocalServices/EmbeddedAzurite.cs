@@ -32,15 +32,13 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
 
     private readonly Process _process;
     private readonly ILogger _logger;
-    private readonly TimeSpan _stopTimeout;
-    private readonly SemaphoreSlim _stopGate = new(1, 1);
+    private readonly ServerStop _stop;
     private readonly EventHandler _onProcessExit;
-    private bool _stopped;
 
     private EmbeddedAzurite(Process process, int port, string dataDirectory, string logFile, string installDirectory, TimeSpan stopTimeout, ILogger logger)
     {
         _process = process;
-        _stopTimeout = stopTimeout;
+        _stop = new ServerStop(process, stopTimeout);
         _logger = logger;
         ProcessId = process.Id;
         Port = port;
@@ -78,7 +76,7 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
     public int ProcessId { get; }
 
     /// <summary>Gets a value indicating whether the service process has exited (stopped, or died).</summary>
-    public bool HasExited => _stopped || _process.HasExited;
+    public bool HasExited => _stop.Stopped || _process.HasExited;
 
     /// <summary>Starts Azurite's blob service for <paramref name="options"/> and waits until it answers HTTP.</summary>
     /// <param name="options">Where the data lives and how to run the service.</param>
@@ -117,57 +115,28 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Stops waiting politely: the service is then killed and the call throws.</param>
     /// <returns>A task that completes when the service has exited.</returns>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        await _stopGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_stopped)
-            {
-                return;
-            }
-
-            if (!_process.HasExited)
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        _stop.StopAsync(
+            () =>
             {
                 _logger.AzuriteStopping(ProcessId);
                 Signal(UnixSignal.Terminate);
-                bool exited;
-                try
-                {
-                    exited = await _process.TryWaitForExitAsync(_stopTimeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    await KillAsync().ConfigureAwait(false);
-                    Finish();
-                    throw;
-                }
-
-                if (!exited)
-                {
-                    await KillAsync().ConfigureAwait(false);
-                }
-            }
-
-            Finish();
-        }
-        finally
-        {
-            _stopGate.Release();
-        }
-    }
+            },
+            KillAsync,
+            Finish,
+            cancellationToken);
 
     /// <summary>Stops the service (see <see cref="StopAsync"/>).</summary>
     /// <returns>A task that completes when the service has exited.</returns>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stop.Dispose();
         _process.Dispose();
     }
 
     private void Finish()
     {
-        _stopped = true;
         AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
         _logger.AzuriteStopped(ProcessId);
     }
@@ -190,7 +159,7 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
     private void ShutdownOnProcessExit()
     {
         // Last resort for a host that never disposed the service: an orphaned Node.js process would hold the port.
-        if (!_stopped && !_process.HasExited)
+        if (!_stop.Stopped && !_process.HasExited)
         {
             Signal(UnixSignal.Terminate);
             _process.WaitForExit(TimeSpan.FromSeconds(5));

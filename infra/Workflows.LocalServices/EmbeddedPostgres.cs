@@ -28,12 +28,10 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ILogger _logger;
-    private readonly TimeSpan _stopTimeout;
     private readonly NpgsqlConnectionStringBuilder _connection;
     private readonly ConcurrentDictionary<string, byte> _issuedConnectionStrings = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _stopGate = new(1, 1);
+    private readonly ServerStop _stop;
     private readonly EventHandler _onProcessExit;
-    private bool _stopped;
 
     private EmbeddedPostgres(
         Process process,
@@ -46,7 +44,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     {
         _process = process;
         _connection = connection;
-        _stopTimeout = stopTimeout;
+        _stop = new ServerStop(process, stopTimeout);
         _logger = logger;
         ProcessId = process.Id;
         DataDirectory = dataDirectory;
@@ -83,7 +81,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     public int ProcessId { get; }
 
     /// <summary>Gets a value indicating whether the server process has exited (stopped, or died).</summary>
-    public bool HasExited => _stopped || _process.HasExited;
+    public bool HasExited => _stop.Stopped || _process.HasExited;
 
     /// <summary>
     /// Starts a server for <paramref name="options"/>: initializes the cluster when needed, starts <c>postgres</c>,
@@ -161,57 +159,28 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     /// </summary>
     /// <param name="cancellationToken">Stops waiting politely: the server is then shut down immediately and the call throws.</param>
     /// <returns>A task that completes when the server has exited.</returns>
-    public async Task StopAsync(CancellationToken cancellationToken = default)
-    {
-        await _stopGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (_stopped)
-            {
-                return;
-            }
-
-            if (!_process.HasExited)
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        _stop.StopAsync(
+            () =>
             {
                 _logger.ServerStopping(ProcessId);
                 Signal(UnixSignal.Interrupt);
-                bool exited;
-                try
-                {
-                    exited = await _process.TryWaitForExitAsync(_stopTimeout, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    await ShutdownImmediatelyAsync().ConfigureAwait(false);
-                    Finish();
-                    throw;
-                }
-
-                if (!exited)
-                {
-                    await ShutdownImmediatelyAsync().ConfigureAwait(false);
-                }
-            }
-
-            Finish();
-        }
-        finally
-        {
-            _stopGate.Release();
-        }
-    }
+            },
+            ShutdownImmediatelyAsync,
+            Finish,
+            cancellationToken);
 
     /// <summary>Stops the server (see <see cref="StopAsync"/>).</summary>
     /// <returns>A task that completes when the server has exited.</returns>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stop.Dispose();
         _process.Dispose();
     }
 
     private void Finish()
     {
-        _stopped = true;
         AppDomain.CurrentDomain.ProcessExit -= _onProcessExit;
         foreach (var connectionString in _issuedConnectionStrings.Keys)
         {
@@ -246,7 +215,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     private void ShutdownOnProcessExit()
     {
         // Last resort for a host that never disposed the server: a fast shutdown beats an orphaned postmaster.
-        if (!_stopped && !_process.HasExited)
+        if (!_stop.Stopped && !_process.HasExited)
         {
             Signal(UnixSignal.Interrupt);
             _process.WaitForExit(TimeSpan.FromSeconds(5));
