@@ -64,6 +64,47 @@ public sealed class DatasetApiTests(PostgresFixture postgres)
         Assert.True(File.Exists(Path.Combine(badFolder, "x.csv")));
     }
 
+    [Fact]
+    public async Task A_failed_ingestion_keeps_its_file_and_a_retry_ingests_it_as_a_new_ingestion()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        cancel.CancelAfter(TimeSpan.FromMinutes(2));
+        await using var dataSource = postgres.CreateDataSource();
+        // A real fault that is not the data's: the database refuses every new version while the trigger exists.
+        await ExecuteAsync(dataSource, $"""
+            CREATE FUNCTION "{platform.HubName}_platform".refuse_versions() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'versions refused for the test'; END $$;
+            CREATE TRIGGER refuse_versions BEFORE INSERT ON "{platform.HubName}_platform".dataset_versions
+                FOR EACH ROW EXECUTE FUNCTION "{platform.HubName}_platform".refuse_versions();
+            """, cancel.Token);
+
+        var failed = await UploadAsync(platform, TinyPipeline.Csv(8), cancel.Token);
+        Assert.Equal(IngestionStatus.Failed, failed.Status);
+        Assert.Contains("versions refused for the test", failed.Error, StringComparison.Ordinal);
+        await ExecuteAsync(dataSource, $"DROP TRIGGER refuse_versions ON \"{platform.HubName}_platform\".dataset_versions", cancel.Token);
+
+        using var retry = await platform.Http.PostAsync($"api/ingestions/{failed.IngestionId}/retry", null, cancel.Token);
+        var retryId = (await retry.Content.ReadFromJsonAsync<JsonElement>(HostClient.JsonOptions, cancel.Token)).GetProperty("ingestionId").GetString();
+        var retried = await platform.WaitForIngestionAsync(i => i.IngestionId == retryId, cancel.Token);
+        using var again = await platform.Http.PostAsync($"api/ingestions/{retryId}/retry", null, cancel.Token);
+        using var unknown = await platform.Http.PostAsync("api/ingestions/ingest-nope/retry", null, cancel.Token);
+
+        Assert.Equal(HttpStatusCode.Accepted, retry.StatusCode);
+        Assert.NotEqual(failed.IngestionId, retryId);
+        Assert.Equal(IngestionStatus.Registered, retried.Status);
+        Assert.Equal(40, (await platform.Datasets.GetVersionAsync("tiny", retried.Version, cancel.Token))!.RowCount);
+        Assert.Equal(IngestionStatus.Failed, (await platform.Datasets.GetIngestionAsync(failed.IngestionId, cancel.Token))!.Status);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    private static async Task ExecuteAsync(Npgsql.NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     private static async Task<IngestionRecord> UploadAsync(TestPlatform platform, string csv, CancellationToken cancellationToken)
     {
         using var response = await platform.Http.PostAsync("api/datasets/tiny/ingest", new StringContent(csv, Encoding.UTF8), cancellationToken);

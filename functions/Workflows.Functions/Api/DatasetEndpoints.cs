@@ -28,6 +28,7 @@ public static class DatasetEndpoints
         app.MapPost("/api/datasets/{name}/ingest", IngestAsync).RequireApiKey().WithSummary("Upload a CSV file as a new version (the body is the file)");
         app.MapGet("/api/ingestions", async (DatasetStore datasets, CancellationToken ct, string? dataset = null, IngestionStatus? status = null, int limit = 100) =>
             Results.Ok(await datasets.ListIngestionsAsync(dataset, status, Math.Clamp(limit, 1, 1000), ct))).WithSummary("Ingestions, newest first");
+        app.MapPost("/api/ingestions/{id}/retry", RetryAsync).RequireApiKey().WithSummary("Ingest a failed ingestion's file again, as a new ingestion");
         app.MapGet("/api/ingestions/{id}", async (string id, DatasetStore datasets, CancellationToken ct) =>
             await datasets.GetIngestionAsync(id, ct) is { } found ? Results.Ok(found) : NotFound($"There is no ingestion '{id}'.")).WithSummary("One ingestion and its report");
     }
@@ -98,6 +99,25 @@ public static class DatasetEndpoints
         var (ingestionId, _) = await trigger.HandOverAsync($"upload:{name}:{hash}", name, SourceKind.File, path, "http", cancellationToken);
         var status = $"{RunEndpoints.BaseUri(request)}/api/ingestions/{ingestionId}";
         return Results.Accepted(status, new { ingestionId, statusQueryGetUri = status });
+    }
+
+    private static async Task<IResult> RetryAsync(string id, HttpRequest request, IngestionTrigger trigger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var retryId = await trigger.RetryAsync(id, cancellationToken);
+            if (retryId is null)
+            {
+                return NotFound($"There is no ingestion '{id}'.");
+            }
+
+            var status = $"{RunEndpoints.BaseUri(request)}/api/ingestions/{retryId}";
+            return Results.Accepted(status, new { ingestionId = retryId, statusQueryGetUri = status });
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not a failed ingestion", detail: ex.Message);
+        }
     }
 
     private static IResult NotFound(string detail) => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);

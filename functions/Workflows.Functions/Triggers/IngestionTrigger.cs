@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using Workflows.Durable;
+using Workflows.Orchestrations.Activities;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Orchestrators;
 using Workflows.Orchestrations.Pipelines;
+using Workflows.Orchestrations.Platform;
 
 namespace Workflows.Functions.Triggers;
 
@@ -14,8 +16,11 @@ namespace Workflows.Functions.Triggers;
 /// exist: a host that died between claim and schedule is covered by the next scan, by any host. An ended
 /// ingestion is never started again, even after its instance was purged.
 /// </summary>
-public sealed class IngestionTrigger(DatasetStore datasets, DurableTaskClient client)
+public sealed class IngestionTrigger(DatasetStore datasets, DurableTaskClient client, PlatformOptions options)
 {
+    /// <summary>The trigger name of blob drops.</summary>
+    public const string BlobTrigger = "blob";
+
     /// <summary>Starts the ingestion of a source unless it was handed over before; returns its ingestion id.</summary>
     /// <exception cref="ArgumentException">The dataset name is not a valid name.</exception>
     public async Task<(string IngestionId, bool Started)> HandOverAsync(string sourceKey, string dataset, SourceKind kind, string location, string trigger, CancellationToken cancellationToken)
@@ -39,6 +44,30 @@ public sealed class IngestionTrigger(DatasetStore datasets, DurableTaskClient cl
         {
             return (ingestionId, false);
         }
+    }
+
+    /// <summary>
+    /// Starts a failed ingestion again, as a new ingestion of the same file: from where the failed one kept it (its
+    /// claimed copy, or the drop), under a new source key. Returns null when there is no such ingestion.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The ingestion has not failed: it runs, or it ended with an outcome.</exception>
+    public async Task<string?> RetryAsync(string ingestionId, CancellationToken cancellationToken)
+    {
+        if (await datasets.GetIngestionAsync(ingestionId, cancellationToken).ConfigureAwait(false) is not { } failed)
+        {
+            return null;
+        }
+
+        if (failed.Status != IngestionStatus.Failed)
+        {
+            throw new InvalidOperationException($"Ingestion '{ingestionId}' is {failed.Status}; only a failed ingestion can be retried.");
+        }
+
+        var kind = failed.Trigger == BlobTrigger ? SourceKind.Blob : SourceKind.File;
+        var claimed = IngestionSources.ClaimedPath(options, ingestionId, failed.Source);
+        var location = kind == SourceKind.File && File.Exists(claimed) ? claimed : failed.Source;
+        var (retryId, _) = await HandOverAsync($"{failed.SourceKey}:retry-of:{ingestionId}", failed.Dataset, kind, location, failed.Trigger, cancellationToken).ConfigureAwait(false);
+        return retryId;
     }
 
     /// <summary>The ingestion id of a source key: stable, short, safe in paths.</summary>

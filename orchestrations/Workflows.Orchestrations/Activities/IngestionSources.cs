@@ -78,7 +78,11 @@ public sealed class IngestionSources(PlatformOptions options, IArtifactStore? dr
         DeleteClaimDirectory(request);
     }
 
-    private string ClaimedPath(IngestionRequest request) => Path.Combine(options.DataDirectory, "claimed", request.IngestionId, Path.GetFileName(request.Location));
+    /// <summary>Where an ingestion keeps the file it took out of the drop.</summary>
+    public static string ClaimedPath(PlatformOptions options, string ingestionId, string location) =>
+        Path.Combine(options.DataDirectory, "claimed", ingestionId, Path.GetFileName(location));
+
+    private string ClaimedPath(IngestionRequest request) => ClaimedPath(options, request.IngestionId, request.Location);
 
     /// <summary>Moves the file out of the drop, once; a retried attempt finds it claimed already.</summary>
     private string Claim(IngestionRequest request)
