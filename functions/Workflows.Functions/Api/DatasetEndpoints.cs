@@ -96,7 +96,7 @@ public static class DatasetEndpoints
 
         var path = Path.Combine(uploads, $"{hash[..16]}.csv");
         File.Move(temporary, path, overwrite: true);
-        var (ingestionId, _) = await trigger.HandOverAsync($"upload:{name}:{hash}", name, SourceKind.File, path, "http", cancellationToken);
+        var (ingestionId, _) = await trigger.HandOverAsync($"upload:{name}:{hash}", name, SourceKind.File, path, null, "http", cancellationToken);
         var status = $"{RunEndpoints.BaseUri(request)}/api/ingestions/{ingestionId}";
         return Results.Accepted(status, new { ingestionId, statusQueryGetUri = status });
     }

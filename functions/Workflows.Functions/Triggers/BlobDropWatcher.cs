@@ -59,7 +59,7 @@ public sealed partial class BlobDropWatcher(BlobDropContainer container, IOption
             seen.Add(key);
             if (!_handedOver.Contains(key))
             {
-                var (ingestionId, started) = await trigger.HandOverAsync(key, blob.Path[..slash], SourceKind.Blob, blob.Path, IngestionTrigger.BlobTrigger, cancellationToken).ConfigureAwait(false);
+                var (ingestionId, started) = await trigger.HandOverAsync(key, blob.Path[..slash], SourceKind.Blob, blob.Path, blob.ETag, IngestionTrigger.BlobTrigger, cancellationToken).ConfigureAwait(false);
                 _handedOver.Add(key);
                 if (started)
                 {

@@ -95,7 +95,7 @@ public sealed partial class DropFolderWatcher(PlatformOptions platform, IOptions
                     continue;
                 }
 
-                var (ingestionId, started) = await trigger.HandOverAsync(key, dataset, SourceKind.File, file, "drop", cancellationToken).ConfigureAwait(false);
+                var (ingestionId, started) = await trigger.HandOverAsync(key, dataset, SourceKind.File, file, null, "drop", cancellationToken).ConfigureAwait(false);
                 _handedOver.Add(key);
                 if (started)
                 {

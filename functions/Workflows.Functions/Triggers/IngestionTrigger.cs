@@ -23,7 +23,8 @@ public sealed class IngestionTrigger(DatasetStore datasets, DurableTaskClient cl
 
     /// <summary>Starts the ingestion of a source unless it was handed over before; returns its ingestion id.</summary>
     /// <exception cref="ArgumentException">The dataset name is not a valid name.</exception>
-    public async Task<(string IngestionId, bool Started)> HandOverAsync(string sourceKey, string dataset, SourceKind kind, string location, string trigger, CancellationToken cancellationToken)
+    public async Task<(string IngestionId, bool Started)> HandOverAsync(
+        string sourceKey, string dataset, SourceKind kind, string location, string? sourceVersion, string trigger, CancellationToken cancellationToken)
     {
         PipelineNames.Require(dataset, "Dataset");
         var ingestionId = IngestionId(sourceKey);
@@ -36,7 +37,7 @@ public sealed class IngestionTrigger(DatasetStore datasets, DurableTaskClient cl
 
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(IngestionOrchestrator), new IngestionRequest(ingestionId, dataset, kind, location, trigger),
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(IngestionOrchestrator), new IngestionRequest(ingestionId, dataset, kind, location, trigger, sourceVersion),
                 new StartOrchestrationOptions(ingestionId), cancellationToken).ConfigureAwait(false);
             return (ingestionId, true);
         }
@@ -66,7 +67,7 @@ public sealed class IngestionTrigger(DatasetStore datasets, DurableTaskClient cl
         var kind = failed.Trigger == BlobTrigger ? SourceKind.Blob : SourceKind.File;
         var claimed = IngestionSources.ClaimedPath(options, ingestionId, failed.Source);
         var location = kind == SourceKind.File && File.Exists(claimed) ? claimed : failed.Source;
-        var (retryId, _) = await HandOverAsync($"{failed.SourceKey}:retry-of:{ingestionId}", failed.Dataset, kind, location, failed.Trigger, cancellationToken).ConfigureAwait(false);
+        var (retryId, _) = await HandOverAsync($"{failed.SourceKey}:retry-of:{ingestionId}", failed.Dataset, kind, location, null, failed.Trigger, cancellationToken).ConfigureAwait(false);
         return retryId;
     }
 

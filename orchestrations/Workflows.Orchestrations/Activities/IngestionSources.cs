@@ -6,8 +6,9 @@ namespace Workflows.Orchestrations.Activities;
 
 /// <summary>
 /// Reads, archives and removes the files ingestions start from: drop-folder files, uploads and drop-container blobs.
-/// A file is first moved out of the drop into <c>claimed/&lt;ingestion&gt;/</c>, so a file written later under the same
-/// name is a new file with an ingestion of its own, never something this ingestion moves or deletes.
+/// A file is first moved out of the drop into <c>claimed/&lt;ingestion&gt;/</c>, and a blob is deleted only in the
+/// version handed over, so a file written later under the same name gets an ingestion of its own and is never
+/// moved or deleted by this one.
 /// </summary>
 /// <param name="options">The data directory.</param>
 /// <param name="dropContainer">The blob container watched for drops; null when none is configured.</param>
@@ -51,7 +52,7 @@ public sealed class IngestionSources(PlatformOptions options, IArtifactStore? dr
     {
         if (request.Kind == SourceKind.Blob)
         {
-            await DropContainer.DeleteAsync(request.Location, cancellationToken).ConfigureAwait(false);
+            await DeleteBlobAsync(request, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -71,12 +72,21 @@ public sealed class IngestionSources(PlatformOptions options, IArtifactStore? dr
     {
         if (request.Kind == SourceKind.Blob)
         {
-            await DropContainer.DeleteAsync(request.Location, cancellationToken).ConfigureAwait(false);
+            await DeleteBlobAsync(request, cancellationToken).ConfigureAwait(false);
             return;
         }
 
         DeleteClaimDirectory(request);
     }
+
+    /// <summary>
+    /// Deletes the dropped blob, but only the version handed over: a blob rewritten meanwhile stays in the drop, and
+    /// its new version gets an ingestion of its own.
+    /// </summary>
+    private Task<bool> DeleteBlobAsync(IngestionRequest request, CancellationToken cancellationToken) =>
+        request.SourceVersion is { } etag
+            ? DropContainer.DeleteIfUnchangedAsync(request.Location, etag, cancellationToken)
+            : DropContainer.DeleteAsync(request.Location, cancellationToken);
 
     /// <summary>Where an ingestion keeps the file it took out of the drop.</summary>
     public static string ClaimedPath(PlatformOptions options, string ingestionId, string location) =>

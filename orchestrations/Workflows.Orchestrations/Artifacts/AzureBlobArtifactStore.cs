@@ -119,6 +119,22 @@ public sealed partial class AzureBlobArtifactStore : IArtifactStore, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks>Delete Blob with <c>If-Match</c>: the service compares and deletes in one step.</remarks>
+    public async Task<bool> DeleteIfUnchangedAsync(string path, string etag, CancellationToken cancellationToken)
+    {
+        ArtifactPath.Validate(path, nameof(path));
+        using var response = await SendAsync(HttpMethod.Delete, BlobUri(path), request => request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag)),
+            HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
     /// <remarks>Copy Blob within the account: the service copies, nothing passes through this process.</remarks>
     public async Task CopyAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken)
     {

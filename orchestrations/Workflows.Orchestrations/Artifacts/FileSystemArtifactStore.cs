@@ -107,6 +107,21 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     }
 
     /// <inheritdoc />
+    /// <remarks>The tag is compared, then the file deleted: a rewrite between the two steps is not detected.</remarks>
+    public Task<bool> DeleteIfUnchangedAsync(string path, string etag, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(Resolve(path, nameof(path)));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (!file.Exists || ToInfo(path, file).ETag != etag)
+        {
+            return Task.FromResult(false);
+        }
+
+        file.Delete();
+        return Task.FromResult(true);
+    }
+
+    /// <inheritdoc />
     public async Task CopyAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken)
     {
         ArtifactPath.Validate(destinationPath, nameof(destinationPath));

@@ -45,6 +45,13 @@ public interface IArtifactStore
     Task<bool> DeleteAsync(string path, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Deletes the object at <paramref name="path"/> only while its entity tag is still <paramref name="etag"/> (from
+    /// <see cref="GetInfoAsync"/> or a listing), so a newer object written under the same path is never deleted unseen.
+    /// </summary>
+    /// <returns>True when the object was deleted; false when it was rewritten since, or is gone.</returns>
+    Task<bool> DeleteIfUnchangedAsync(string path, string etag, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Copies the object at <paramref name="sourcePath"/> to <paramref name="destinationPath"/>, replacing any
     /// object there, atomically like <see cref="PutAsync"/>.
     /// </summary>

@@ -16,7 +16,8 @@ public enum SourceKind
 /// <param name="Kind">Where the file is.</param>
 /// <param name="Location">Its absolute path, or its path in the drop container.</param>
 /// <param name="Trigger">What found it: <c>drop</c>, <c>blob</c>, <c>http</c>, <c>cli</c>.</param>
-public sealed record IngestionRequest(string IngestionId, string Dataset, SourceKind Kind, string Location, string Trigger);
+/// <param name="SourceVersion">The blob's entity tag when it was handed over: only that version is deleted from the drop.</param>
+public sealed record IngestionRequest(string IngestionId, string Dataset, SourceKind Kind, string Location, string Trigger, string? SourceVersion = null);
 
 /// <summary>What inspecting a file found; the canonical content waits in staging when it passed.</summary>
 /// <param name="Passed">Whether every rule passed.</param>

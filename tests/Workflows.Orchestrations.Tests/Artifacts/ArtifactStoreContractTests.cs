@@ -57,6 +57,21 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
+    public async Task DeleteIfUnchanged_spares_an_object_rewritten_since_its_tag_was_read()
+    {
+        await Store.PutAsync("drop/d.csv", TestContent.Text("first"), Token);
+        var first = (await Store.GetInfoAsync("drop/d.csv", Token))!.ETag!;
+        await Store.PutAsync("drop/d.csv", TestContent.Text("second, newer"), Token);
+        var second = (await Store.GetInfoAsync("drop/d.csv", Token))!.ETag!;
+
+        Assert.False(await Store.DeleteIfUnchangedAsync("drop/d.csv", first, Token));
+        Assert.Equal("second, newer", await TestContent.ReadTextAsync(await Store.OpenReadAsync("drop/d.csv", Token), Token));
+        Assert.True(await Store.DeleteIfUnchangedAsync("drop/d.csv", second, Token));
+        Assert.Null(await Store.GetInfoAsync("drop/d.csv", Token));
+        Assert.False(await Store.DeleteIfUnchangedAsync("drop/d.csv", second, Token));
+    }
+
+    [Fact]
     public async Task TryPutNew_creates_an_absent_object_and_leaves_an_existing_one_alone()
     {
         Assert.True(await Store.TryPutNewAsync("runs/1/claim", TestContent.Text("first"), Token));
