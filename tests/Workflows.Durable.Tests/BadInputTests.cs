@@ -69,7 +69,7 @@ public sealed class BadInputTests(PostgresFixture postgres)
         var hub = DurableTestHost.NewHubName();
         await using var worker = await DurableTestHost.StartAsync(postgres, Register, hub);
         await using var client = await DurableTestHost.StartAsync(postgres, _ => { }, hub, withWorker: false);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         while (!await NameRegisteredAsync(hub, "needsnumber"))
         {
             await Task.Delay(20, cancel.Token);

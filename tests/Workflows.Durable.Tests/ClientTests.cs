@@ -29,7 +29,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     public async Task Starting_an_instance_id_that_is_still_running_is_refused_with_a_clear_error()
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", options: new("order-17"), cancellationToken: cancel.Token);
 
         var error = await Assert.ThrowsAsync<OrchestrationAlreadyExistsException>(() =>
@@ -77,7 +77,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     public async Task Scheduled_start_time_keeps_the_instance_pending_until_then()
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var startAt = DateTimeOffset.UtcNow.AddSeconds(2);
 
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Echo", "later", new(StartAt: startAt), cancel.Token);
@@ -93,7 +93,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     public async Task Events_sent_to_a_pending_instance_wait_for_its_start()
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
 
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", null, new(StartAt: DateTimeOffset.UtcNow.AddSeconds(1)), cancel.Token);
         await host.Client.RaiseEventAsync(id, "Go", "early bird", cancel.Token);
@@ -106,7 +106,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     public async Task Terminate_stops_the_instance_and_records_the_reason()
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var id = await StartWaitingAsync(host, cancel.Token);
 
         await host.Client.TerminateInstanceAsync(id, "dataset withdrawn", cancel.Token);
@@ -122,7 +122,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     public async Task Suspended_instance_keeps_events_until_resumed()
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var id = await StartWaitingAsync(host, cancel.Token);
 
         await host.Client.SuspendInstanceAsync(id, "maintenance", cancel.Token);
@@ -143,7 +143,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     public async Task Purge_deletes_finished_instances_and_their_history_but_not_running_ones()
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var done = await host.RunAsync("Echo", "x");
         var running = await host.Client.ScheduleNewOrchestrationInstanceAsync("WaitForGo", cancellationToken: cancel.Token);
 
@@ -159,7 +159,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     public async Task Query_filters_by_status_name_and_creation_time_and_pages_through_everything()
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var before = DateTime.UtcNow.AddSeconds(-1);
         for (var i = 0; i < 7; i++)
         {
@@ -203,7 +203,7 @@ public sealed class ClientTests(PostgresFixture postgres)
     public async Task Custom_status_is_visible_to_clients_while_the_instance_runs()
     {
         await using var host = await DurableTestHost.StartAsync(postgres, Register);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var id = await StartWaitingAsync(host, cancel.Token);
 
         var running = await host.Client.GetInstanceAsync(id, cancellationToken: cancel.Token);

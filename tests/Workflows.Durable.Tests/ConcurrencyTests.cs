@@ -28,7 +28,7 @@ public sealed class ConcurrencyTests(PostgresFixture postgres)
                 o.MaxConcurrentOrchestratorFunctions = 16;
                 o.MaxConcurrentActivityFunctions = 32;
             });
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromMinutes(3));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(3));
 
         var ids = await Task.WhenAll(Enumerable.Range(0, 300).Select(n =>
             host.Client.ScheduleNewOrchestrationInstanceAsync("Sequence", n, cancellationToken: cancel.Token)));

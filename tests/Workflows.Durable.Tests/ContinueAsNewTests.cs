@@ -51,7 +51,7 @@ public sealed class ContinueAsNewTests(PostgresFixture postgres)
                 context.ContinueAsNew(collected, preserveUnprocessedEvents: true);
                 return "";
             }));
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Collect", "", cancellationToken: cancel.Token);
 
         // All three arrive together: one is consumed per execution, the rest must be carried over.
@@ -88,7 +88,7 @@ public sealed class ContinueAsNewTests(PostgresFixture postgres)
                 context.ContinueAsNew(1, preserveUnprocessedEvents: false);
                 return "";
             }));
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Forgetful", 0, cancellationToken: cancel.Token);
         await host.Client.RaiseEventAsync(id, "Item", "should be dropped", cancel.Token);
         await host.Client.RaiseEventAsync(id, "Start", null, cancel.Token);

@@ -18,7 +18,7 @@ public sealed class EpisodeBatchTests(PostgresFixture postgres)
         var hub = DurableTestHost.NewHubName();
         var ids = await ScheduleBeforeAnyWorkerAsync(hub, Enumerable.Range(0, 20).Select(n => $"seq-{n}"));
         await using var worker = await StartSingleSlotWorkerAsync(hub);
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
 
         foreach (var (id, n) in ids.Select((id, n) => (id, n)))
         {
@@ -44,10 +44,9 @@ public sealed class EpisodeBatchTests(PostgresFixture postgres)
     {
         var hub = DurableTestHost.NewHubName();
         var ids = await ScheduleBeforeAnyWorkerAsync(hub, ["poison", .. Enumerable.Range(0, 7).Select(n => $"fine-{n}")]);
-        await using var dataSource = postgres.CreateDataSource();
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         // A real fault in the database: any history written for the poison instance fails its transaction.
-        await ExecuteAsync(dataSource, $"""
+        await postgres.ExecuteAsync($"""
             CREATE FUNCTION "{hub}".refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION 'history of poison refused'; END $$;
             CREATE TRIGGER refuse_poison BEFORE INSERT ON "{hub}".history
@@ -64,7 +63,7 @@ public sealed class EpisodeBatchTests(PostgresFixture postgres)
         Assert.Equal(OrchestrationRuntimeStatus.Pending, (await worker.Client.GetInstanceAsync("poison", cancellationToken: cancel.Token))!.RuntimeStatus);
         Assert.Contains(worker.Logs.Entries, e => e.Message.Contains("were rolled back together", StringComparison.Ordinal) && e.Message.Contains("poison", StringComparison.Ordinal));
 
-        await ExecuteAsync(dataSource, $"DROP TRIGGER refuse_poison ON \"{hub}\".history", cancel.Token);
+        await postgres.ExecuteAsync($"DROP TRIGGER refuse_poison ON \"{hub}\".history", cancel.Token);
         var poison = await worker.Client.WaitForInstanceCompletionAsync("poison", true, cancel.Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, poison.RuntimeStatus);
         Assert.Equal("poison".Length * 3, poison.ReadOutputAs<int>());
@@ -107,11 +106,5 @@ public sealed class EpisodeBatchTests(PostgresFixture postgres)
     {
         await using var command = dataSource.CreateCommand(sql);
         return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task ExecuteAsync(NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

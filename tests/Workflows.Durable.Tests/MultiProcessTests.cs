@@ -11,7 +11,7 @@ public sealed class MultiProcessTests(PostgresFixture postgres)
     [Fact]
     public async Task Two_worker_processes_complete_200_orchestrations_without_repeating_any_episode_or_activity()
     {
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromMinutes(4));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(4));
         await using var hub = await SharedHub.CreateAsync(postgres, cancel.Token);
         await using var first = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 30, cancel.Token);
         await using var second = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 30, cancel.Token);
@@ -44,7 +44,7 @@ public sealed class MultiProcessTests(PostgresFixture postgres)
     [Fact]
     public async Task Worker_killed_with_SIGKILL_mid_orchestration_is_taken_over_without_rerunning_completed_activities()
     {
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromMinutes(2));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(2));
         await using var hub = await SharedHub.CreateAsync(postgres, cancel.Token);
         var doomed = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 3, cancel.Token);
 
@@ -66,7 +66,7 @@ public sealed class MultiProcessTests(PostgresFixture postgres)
     [Fact]
     public async Task Worker_killed_with_SIGKILL_inside_an_episode_releases_the_instance_at_once_and_the_episode_runs_again()
     {
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromMinutes(2));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(2));
         await using var hub = await SharedHub.CreateAsync(postgres, cancel.Token);
         // A long lease: take-over must come from the dead connection ending the transaction, not from expiry.
         var doomed = await WorkerProcess.StartAsync(postgres.ConnectionString, hub.Name, 600, cancel.Token, stallEpisodes: true);

@@ -70,7 +70,7 @@ public sealed class ReplayTests(PostgresFixture postgres)
     {
         var hub = DurableTestHost.NewHubName();
         string id;
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         await using (var v1 = await DurableTestHost.StartAsync(postgres, r => r
             .AddOrchestratorFunc<object?, string>("Evolving", async (context, _) =>
             {
@@ -105,7 +105,7 @@ public sealed class ReplayTests(PostgresFixture postgres)
     public async Task Orchestration_with_a_10000_event_history_replays_from_the_database_and_completes()
     {
         var hub = DurableTestHost.NewHubName();
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromMinutes(3));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(3));
         void Register(DurableTaskRegistry r) => r
             .AddOrchestratorFunc<int, int>("Wide", async (context, n) =>
             {

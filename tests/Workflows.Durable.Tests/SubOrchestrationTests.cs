@@ -84,7 +84,7 @@ public sealed class SubOrchestrationTests(PostgresFixture postgres)
                     return "refused";
                 }
             }));
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var blocker = await host.Client.ScheduleNewOrchestrationInstanceAsync("Blocker", cancellationToken: cancel.Token);
 
         var result = await host.RunAsync("Clasher", blocker);
@@ -109,7 +109,7 @@ public sealed class SubOrchestrationTests(PostgresFixture postgres)
                     return ex.FailureDetails.ErrorMessage;
                 }
             }));
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var childId = "forever-" + Guid.NewGuid().ToString("N");
         var parent = await host.Client.ScheduleNewOrchestrationInstanceAsync("Waiting", childId, cancellationToken: cancel.Token);
         await host.WaitForStatusAsync(childId, OrchestrationRuntimeStatus.Running, cancel.Token);

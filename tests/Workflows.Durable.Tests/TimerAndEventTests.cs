@@ -79,7 +79,7 @@ public sealed class TimerAndEventTests(PostgresFixture postgres)
                 var approval = await context.WaitForExternalEvent<Approval>("Approval");
                 return $"{approval.By}:{approval.Approved}";
             }));
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("Approve", cancellationToken: cancel.Token);
         await host.WaitForCustomStatusAsync(id, cancel.Token);
 
@@ -100,7 +100,7 @@ public sealed class TimerAndEventTests(PostgresFixture postgres)
                 var second = await context.WaitForExternalEvent<string>("Go");
                 return first + second;
             }));
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("LateWaiter", cancellationToken: cancel.Token);
 
         await host.Client.RaiseEventAsync(id, "Go", "a", cancel.Token);
@@ -149,7 +149,7 @@ public sealed class TimerAndEventTests(PostgresFixture postgres)
 
                 return await context.WaitForExternalEvent<string>("Data");
             }));
-        using var cancel = DurableTestHost.Timeout(TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(TimeSpan.FromSeconds(60));
         var id = await host.Client.ScheduleNewOrchestrationInstanceAsync("SecondChance", cancellationToken: cancel.Token);
         await host.WaitForCustomStatusAsync(id, cancel.Token);
 

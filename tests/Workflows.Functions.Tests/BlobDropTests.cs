@@ -14,8 +14,7 @@ public sealed class BlobDropTests(PostgresFixture postgres, AzuriteFixture azuri
     {
         var container = AzuriteFixture.NewContainerName();
         using var drop = new AzureBlobArtifactStore(AzureBlobOptions.FromConnectionString(azurite.ConnectionString, container));
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMinutes(2));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(2));
         for (var i = 0; i < 10; i++)
         {
             await drop.PutAsync($"tiny/batch-{i}.csv", new MemoryStream(Encoding.UTF8.GetBytes(TinyPipeline.Csv(i))), cancel.Token);

@@ -68,11 +68,9 @@ public sealed class DatasetApiTests(PostgresFixture postgres)
     public async Task A_failed_ingestion_keeps_its_file_and_a_retry_ingests_it_as_a_new_ingestion()
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMinutes(2));
-        await using var dataSource = postgres.CreateDataSource();
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(2));
         // A real fault that is not the data's: the database refuses every new version while the trigger exists.
-        await ExecuteAsync(dataSource, $"""
+        await postgres.ExecuteAsync($"""
             CREATE FUNCTION "{platform.HubName}_platform".refuse_versions() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN RAISE EXCEPTION 'versions refused for the test'; END $$;
             CREATE TRIGGER refuse_versions BEFORE INSERT ON "{platform.HubName}_platform".dataset_versions
@@ -82,7 +80,7 @@ public sealed class DatasetApiTests(PostgresFixture postgres)
         var failed = await UploadAsync(platform, TinyPipeline.Csv(8), cancel.Token);
         Assert.Equal(IngestionStatus.Failed, failed.Status);
         Assert.Contains("versions refused for the test", failed.Error, StringComparison.Ordinal);
-        await ExecuteAsync(dataSource, $"DROP TRIGGER refuse_versions ON \"{platform.HubName}_platform\".dataset_versions", cancel.Token);
+        await postgres.ExecuteAsync($"DROP TRIGGER refuse_versions ON \"{platform.HubName}_platform\".dataset_versions", cancel.Token);
 
         using var retry = await platform.Http.PostAsync($"api/ingestions/{failed.IngestionId}/retry", null, cancel.Token);
         var retryId = (await retry.Content.ReadFromJsonAsync<JsonElement>(HostClient.JsonOptions, cancel.Token)).GetProperty("ingestionId").GetString();
@@ -99,17 +97,6 @@ public sealed class DatasetApiTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
-    private static async Task ExecuteAsync(Npgsql.NpgsqlDataSource dataSource, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<IngestionRecord> UploadAsync(TestPlatform platform, string csv, CancellationToken cancellationToken)
-    {
-        using var response = await platform.Http.PostAsync("api/datasets/tiny/ingest", new StringContent(csv, Encoding.UTF8), cancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(HostClient.JsonOptions, cancellationToken)).GetProperty("ingestionId").GetString();
-        return await platform.WaitForIngestionAsync(i => i.IngestionId == id, cancellationToken);
-    }
+    private static Task<IngestionRecord> UploadAsync(TestPlatform platform, string csv, CancellationToken cancellationToken) =>
+        platform.UploadAsync("tiny", new StringContent(csv, Encoding.UTF8), cancellationToken);
 }

@@ -14,8 +14,7 @@ public sealed class DropFolderTests(PostgresFixture postgres)
         var pipelines = TinyPipeline.Directory();
         var first = await TestPlatform.StartAsync(postgres, pipelines);
         var (hub, data) = (first.HubName, first.DataDirectory);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMinutes(4));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(4));
         var drop = first.DropDirectory("tiny");
         Directory.CreateDirectory(drop);
 
@@ -46,8 +45,7 @@ public sealed class DropFolderTests(PostgresFixture postgres)
     public async Task A_file_still_being_written_waits_until_it_stops_changing_and_partial_names_are_ignored()
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMinutes(1));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(1));
         var drop = platform.DropDirectory("tiny");
         Directory.CreateDirectory(drop);
         File.WriteAllText(Path.Combine(drop, "upload.csv.part"), TinyPipeline.Csv(1));
@@ -79,8 +77,7 @@ public sealed class DropFolderTests(PostgresFixture postgres)
     public async Task A_bad_file_is_quarantined_with_its_report_and_nothing_is_registered()
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMinutes(1));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(1));
         var drop = platform.DropDirectory("tiny");
         Directory.CreateDirectory(drop);
         File.WriteAllText(Path.Combine(drop, "broken.csv"), "x1,x2,label\n1.0,2.0,yes\n\"unterminated,3.0,no\n");
@@ -119,8 +116,7 @@ public sealed class DropFolderTests(PostgresFixture postgres)
     public async Task Each_kind_of_bad_file_is_quarantined_whole_with_a_report_that_names_where(string name, byte[] content)
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMinutes(1));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(1));
         var drop = platform.DropDirectory("tiny");
         Directory.CreateDirectory(drop);
         await File.WriteAllBytesAsync(Path.Combine(drop, name), content, cancel.Token);
@@ -141,8 +137,7 @@ public sealed class DropFolderTests(PostgresFixture postgres)
     public async Task A_bad_file_whose_name_the_artifact_store_cannot_hold_is_quarantined_under_a_plain_name()
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMinutes(1));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(1));
         var drop = platform.DropDirectory("tiny");
         Directory.CreateDirectory(drop);
         await File.WriteAllTextAsync(Path.Combine(drop, "back\\slash.csv"), "x1,x2,label\n", cancel.Token);

@@ -155,14 +155,8 @@ public sealed class RunApiTests(PostgresFixture postgres)
         Assert.Contains("/api/datasets/{name}/versions/{version}", paths);
     }
 
-    internal static async Task<IngestionRecord> UploadAsync(TestPlatform platform, string dataset, string file, CancellationToken cancellationToken)
-    {
-        using var content = new StreamContent(File.OpenRead(file));
-        using var response = await platform.Http.PostAsync($"api/datasets/{dataset}/ingest", content, cancellationToken);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var id = (await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("ingestionId").GetString();
-        return await platform.WaitForIngestionAsync(i => i.IngestionId == id, cancellationToken);
-    }
+    private static Task<IngestionRecord> UploadAsync(TestPlatform platform, string dataset, string file, CancellationToken cancellationToken) =>
+        platform.UploadAsync(dataset, new StreamContent(File.OpenRead(file)), cancellationToken);
 
     private static async Task<(HttpStatusCode Status, ManagementLinks Links)> StartAsync(TestPlatform platform, string pipeline, string key, CancellationToken cancellationToken)
     {

@@ -13,8 +13,7 @@ public sealed class ScheduleTests(PostgresFixture postgres)
     {
         var pipelines = TinyPipeline.Directory(schedule: "*/2 * * * * *");
         await using var platform = await TestPlatform.StartAsync(postgres, pipelines);
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        cancel.CancelAfter(TimeSpan.FromMinutes(2));
+        using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(2));
         var scheduleId = ScheduleOrchestrator.InstanceId("tiny");
 
         while ((await ScheduledRunsAsync(platform, cancel.Token)).Count < 2)

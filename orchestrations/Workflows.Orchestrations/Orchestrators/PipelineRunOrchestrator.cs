@@ -20,31 +20,31 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
     public override async Task<PipelineRunResult> RunAsync(TaskOrchestrationContext context, PipelineRunRequest input)
     {
         var runId = context.InstanceId;
-        var dataset = await StageAsync(context, RunStages.ResolveDataset, () =>
+        var dataset = await StageAsync(RunStages.ResolveDataset, () =>
             context.CallActivityAsync<DatasetRef>(nameof(ResolveDatasetActivity), new ResolveDatasetInput(input.Pipeline, input.DatasetVersion), Retry));
-        await StageAsync(context, RunStages.Validate, () =>
+        await StageAsync(RunStages.Validate, () =>
             context.CallActivityAsync<string>(nameof(ValidateForPipelineActivity), new PipelineDatasetInput(input.Pipeline, dataset), Retry));
-        var export = await StageAsync(context, RunStages.Split, () =>
+        var export = await StageAsync(RunStages.Split, () =>
             context.CallActivityAsync<ExportRef>(nameof(ExportDatasetActivity), new PipelineDatasetInput(input.Pipeline, dataset), Retry));
 
         const string notBuilt = "The training plane is not built yet: no worker pool or trainer can run this stage. The run stops here, after the dataset was resolved, validated and split.";
-        await StageAsync<string>(context, RunStages.Train, () => throw new StageNotAvailableException(RunStages.Train, notBuilt));
+        await StageAsync<string>(RunStages.Train, () => throw new StageNotAvailableException(RunStages.Train, notBuilt));
         return new PipelineRunResult(input.Pipeline, dataset, export);
 
-        async Task<T> StageAsync<T>(TaskOrchestrationContext ctx, string stage, Func<Task<T>> body)
+        async Task<T> StageAsync<T>(string stage, Func<Task<T>> body)
         {
-            ctx.SetCustomStatus(new RunCustomStatus(stage, RunStages.Ordinal(stage) + 1, RunStages.All.Count));
-            await ctx.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Running, null), Retry);
+            context.SetCustomStatus(new RunCustomStatus(stage, RunStages.Ordinal(stage) + 1, RunStages.All.Count));
+            await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Running, null), Retry);
             try
             {
                 var result = await body();
-                await ctx.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Succeeded, Describe(result)), Retry);
+                await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Succeeded, Describe(result)), Retry);
                 return result;
             }
             catch (Exception ex) when (ex is TaskFailedException or StageNotAvailableException)
             {
                 var message = ex is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : ex.Message;
-                await ctx.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Failed, message), Retry);
+                await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Failed, message), Retry);
                 throw new PipelineStageFailedException(stage, message, ex);
             }
         }

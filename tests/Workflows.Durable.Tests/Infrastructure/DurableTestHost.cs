@@ -67,7 +67,7 @@ public sealed class DurableTestHost : IAsyncDisposable
     /// <summary>Schedules an instance and waits for it to finish.</summary>
     public async Task<OrchestrationMetadata> RunAsync(string orchestrator, object? input = null, string? instanceId = null, TimeSpan? timeout = null)
     {
-        using var cancel = Timeout(timeout ?? TimeSpan.FromSeconds(60));
+        using var cancel = TestTimeout.Start(timeout ?? TimeSpan.FromSeconds(60));
         var id = await Client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancel.Token);
         return await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancel.Token);
     }
@@ -88,14 +88,6 @@ public sealed class DurableTestHost : IAsyncDisposable
         {
             await Task.Delay(20, cancellationToken);
         }
-    }
-
-    /// <summary>A token that ends the test's waiting after <paramref name="timeout"/> or when xunit cancels the test.</summary>
-    public static CancellationTokenSource Timeout(TimeSpan timeout)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        source.CancelAfter(timeout);
-        return source;
     }
 
     public async ValueTask DisposeAsync()

@@ -108,6 +108,19 @@ public sealed class TestPlatform : IAsyncDisposable
         }
     }
 
+    /// <summary>Uploads a file to a dataset over HTTP and waits until its ingestion has ended.</summary>
+    public async Task<IngestionRecord> UploadAsync(string dataset, HttpContent content, CancellationToken cancellationToken)
+    {
+        using (content)
+        using (var response = await Http.PostAsync($"api/datasets/{dataset}/ingest", content, cancellationToken))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+            var accepted = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(HostClient.JsonOptions, cancellationToken);
+            var id = accepted.GetProperty("ingestionId").GetString();
+            return await WaitForIngestionAsync(i => i.IngestionId == id, cancellationToken);
+        }
+    }
+
     /// <summary>Starts a run over HTTP and waits until it ends.</summary>
     public async Task<RunView> RunToEndAsync(string pipeline, CancellationToken cancellationToken)
     {
