@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Pipelines;
+using Workflows.Testing;
 
 namespace Workflows.Orchestrations.Tests.Datasets;
 
@@ -84,7 +85,7 @@ public sealed class ExportTests : IDisposable
     [Fact]
     public async Task Numpy_reads_the_files_with_the_right_shapes_dtypes_and_values()
     {
-        var python = PythonWithNumpy();
+        var python = TestPython.With("numpy");
         var image = new DatasetDefinition("digits", DatasetFormat.ImageCsv, ModelTask.Classification, "label", null, [], new ImageShape(2, 3, 1), false);
         var rows = new StringBuilder("p0,p1,p2,p3,p4,p5,label\n");
         for (var i = 0; i < 20; i++)
@@ -172,34 +173,6 @@ public sealed class ExportTests : IDisposable
         var tuple = header[(header.IndexOf("'shape': (", StringComparison.Ordinal) + 10)..];
         shape = tuple[..tuple.IndexOf(')', StringComparison.Ordinal)].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
         return [.. System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes.AsSpan(10 + headerLength))];
-    }
-
-    /// <summary>
-    /// The first of WORKFLOWS_PYTHON, python3 on PATH and /usr/bin/python3 that imports numpy (the python3 first on PATH
-    /// may be another interpreter than the system's, which has Debian's python3-numpy). None: the test fails, saying so.
-    /// </summary>
-    private static string PythonWithNumpy()
-    {
-        string?[] candidates = [Environment.GetEnvironmentVariable("WORKFLOWS_PYTHON"), "python3", "/usr/bin/python3"];
-        foreach (var candidate in candidates.OfType<string>())
-        {
-            try
-            {
-                using var process = Process.Start(new ProcessStartInfo(candidate, ["-c", "import numpy"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-                process.WaitForExit(30_000);
-                if (process.ExitCode == 0)
-                {
-                    return candidate;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // Not installed: try the next.
-            }
-        }
-
-        Assert.Fail("no Python interpreter with NumPy: install python3-numpy (Debian) or set WORKFLOWS_PYTHON to one that has it");
-        return "";
     }
 
     private static async Task<string> RunAsync(string program, string[] arguments)
