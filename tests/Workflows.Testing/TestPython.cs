@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Diagnostics;
-using Xunit;
 
 namespace Workflows.Testing;
 
@@ -14,17 +13,12 @@ public static class TestPython
 {
     private static readonly ConcurrentDictionary<string, string?> Found = new();
 
-    /// <summary>An interpreter that imports every module in <paramref name="modules"/>; none fails the test, saying what to install.</summary>
+    /// <summary>An interpreter that imports every module in <paramref name="modules"/>; none throws, saying what to install.</summary>
     public static string With(params string[] modules)
     {
         var imports = string.Join(", ", modules);
-        var interpreter = Found.GetOrAdd(imports, Find);
-        if (interpreter is null)
-        {
-            Assert.Fail($"no Python interpreter imports {imports}: run `./wf setup` (it installs Debian's python3-numpy and python3-torch) or set WORKFLOWS_PYTHON to one that does");
-        }
-
-        return interpreter;
+        return Found.GetOrAdd(imports, Find) ?? throw new InvalidOperationException(
+            $"No Python interpreter imports {imports}: run `./wf setup` (it installs Debian's python3-numpy and python3-torch) or set WORKFLOWS_PYTHON to one that does.");
     }
 
     private static string? Find(string imports)
