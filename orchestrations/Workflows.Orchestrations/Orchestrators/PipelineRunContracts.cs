@@ -16,4 +16,4 @@ public sealed record DatasetRef(string Dataset, int Version, string ContentSha25
 public sealed record ExportRef(string Path, long TrainRows, long ValidationRows, long TestRows, int Features, IReadOnlyList<string>? Classes);
 
 /// <summary>What a PipelineRun produced, as far as it got.</summary>
-public sealed record PipelineRunResult(string Pipeline, DatasetRef Dataset, ExportRef Export);
+public sealed record PipelineRunResult(string Pipeline, DatasetRef Dataset, ExportRef Export, TrainingOutcome Training);

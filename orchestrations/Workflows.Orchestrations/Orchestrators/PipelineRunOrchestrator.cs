@@ -1,6 +1,7 @@
 using Workflows.Durable;
 using Workflows.Orchestrations.Activities;
 using Workflows.Orchestrations.Runs;
+using Workflows.Orchestrations.Training;
 
 namespace Workflows.Orchestrations.Orchestrators;
 
@@ -27,9 +28,15 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
         var export = await StageAsync(RunStages.Split, () =>
             context.CallActivityAsync<ExportRef>(nameof(ExportDatasetActivity), new PipelineDatasetInput(input.Pipeline, dataset), Retry));
 
-        const string notBuilt = "The training plane is not built yet: no worker pool or trainer can run this stage. The run stops here, after the dataset was resolved, validated and split.";
-        await StageAsync<string>(RunStages.Train, () => throw new StageNotAvailableException(RunStages.Train, notBuilt));
-        return new PipelineRunResult(input.Pipeline, dataset, export);
+        var training = await StageAsync(RunStages.Train, async () =>
+        {
+            var plan = await context.CallActivityAsync<TrainingPlan>(nameof(PlanTrainingActivity), new PlanTrainingInput(runId, input.Pipeline, input.Overrides, export), Retry);
+            return await TrainAsync(context, runId, plan);
+        });
+
+        var notBuilt = $"The model plane is not built yet: nothing can evaluate, gate or deploy the trained model. The run stops here; the best trial's model is at {training.Best.Result!.Artifacts.GetValueOrDefault("model.onnx")}.";
+        await StageAsync<string>(RunStages.Evaluate, () => throw new StageNotAvailableException(RunStages.Evaluate, notBuilt));
+        return new PipelineRunResult(input.Pipeline, dataset, export, training);
 
         async Task<T> StageAsync<T>(string stage, Func<Task<T>> body)
         {
@@ -41,7 +48,7 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
                 await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Succeeded, Describe(result)), Retry);
                 return result;
             }
-            catch (Exception ex) when (ex is TaskFailedException or StageNotAvailableException)
+            catch (Exception ex) when (ex is TaskFailedException or PipelineStageException)
             {
                 var message = ex is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : ex.Message;
                 await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Failed, message), Retry);
@@ -50,8 +57,46 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
         }
     }
 
+    /// <summary>
+    /// Runs every trial as a TrainingJob sub-orchestration, at most <see cref="TrainingPlan.MaxParallelTrials"/> at once,
+    /// and picks the best. Failed trials are kept in the outcome; the stage fails only when none succeeded.
+    /// </summary>
+    private static async Task<TrainingOutcome> TrainAsync(TaskOrchestrationContext context, string runId, TrainingPlan plan)
+    {
+        var running = new List<Task<TrainingJobOutcome>>();
+        var outcomes = new List<TrainingJobOutcome>();
+        foreach (var trial in plan.Trials)
+        {
+            if (running.Count == plan.MaxParallelTrials)
+            {
+                var finished = await Task.WhenAny(running);
+                running.Remove(finished);
+                outcomes.Add(await finished);
+            }
+
+            running.Add(context.CallSubOrchestratorAsync<TrainingJobOutcome>(nameof(TrainingJobOrchestrator), new TrainingJobWatch(trial, Enqueued: false),
+                new SubOrchestrationOptions(TrainingJobOrchestrator.InstanceId(runId, trial.Trial))));
+        }
+
+        outcomes.AddRange(await Task.WhenAll(running));
+        outcomes.Sort((a, b) => a.Trial.CompareTo(b.Trial));
+        var best = TrialSelection.Best(outcomes, plan.PrimaryMetric, plan.LowerIsBetter);
+        if (best is null)
+        {
+            var errors = outcomes.Select(o => outcomes.Count == 1 ? $"{o.Error ?? o.State.ToString()}" : $"trial {o.Trial}: {o.Error ?? o.State.ToString()}");
+            throw new TrainingFailedException(outcomes.Count == 1
+                ? $"Training failed: {string.Join("", errors)}"
+                : $"No trial of {outcomes.Count} succeeded with a '{plan.PrimaryMetric}' value. {string.Join(" ", errors)}");
+        }
+
+        return new TrainingOutcome(outcomes, best, plan.PrimaryMetric);
+    }
+
     private static string? Describe(object? result) => result switch
     {
+        TrainingOutcome t => $"{(t.Trials.Count == 1 ? "trained" : $"best of {t.Trials.Count} trials: trial {t.Best.Trial}")}, "
+            + $"validation {t.PrimaryMetric} {t.Best.Result!.Metrics[t.PrimaryMetric]:0.####} after {t.Best.Result.EpochsRun} epochs on {t.Best.Result.Device ?? "?"}"
+            + (t.Best.Attempts > 1 ? $", {t.Best.Attempts} attempts" : ""),
         DatasetRef d => $"{d.Dataset} v{d.Version} ({d.RowCount} rows)",
         ExportRef e => $"{e.TrainRows}/{e.ValidationRows}/{e.TestRows} rows, {e.Features} features",
         string s => s,
@@ -69,11 +114,17 @@ public sealed class PipelineStageFailedException(string stage, string message, E
     public string Stage { get; } = stage;
 }
 
+/// <summary>A stage ended the run in a way its message explains (not an activity's failure).</summary>
+public abstract class PipelineStageException(string message) : Exception(message);
+
 /// <summary>A stage that later work will build.</summary>
-public sealed class StageNotAvailableException(string stage, string message) : Exception(message)
+public sealed class StageNotAvailableException(string stage, string message) : PipelineStageException(message)
 {
     public string Stage { get; } = stage;
 }
+
+/// <summary>No training job produced a model: the message has each job's error text.</summary>
+public sealed class TrainingFailedException(string message) : PipelineStageException(message);
 
 /// <summary>The run's input cannot work (an unknown dataset version, data that does not fit the pipeline): retrying will not help.</summary>
 public sealed class PipelineInputException(string message) : Exception(message);

@@ -11,5 +11,10 @@ internal static class KnownMetrics
 
     private static readonly IReadOnlyList<string> Regression = ["rmse", "mae", "mse", "r2", "mape"];
 
+    private static readonly IReadOnlySet<string> Losses = new HashSet<string>(["log_loss", "rmse", "mae", "mse", "mape"]);
+
     public static IReadOnlyList<string> For(ModelTask task) => task == ModelTask.Classification ? Classification : Regression;
+
+    /// <summary>Whether a smaller value of <paramref name="metric"/> is better (errors and losses) rather than larger (scores).</summary>
+    public static bool LowerIsBetter(string metric) => Losses.Contains(metric);
 }

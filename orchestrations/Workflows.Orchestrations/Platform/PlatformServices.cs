@@ -9,6 +9,7 @@ using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Orchestrators;
 using Workflows.Orchestrations.Pipelines;
 using Workflows.Orchestrations.Runs;
+using Workflows.Orchestrations.Training;
 
 namespace Workflows.Orchestrations.Platform;
 
@@ -20,6 +21,7 @@ public static class PlatformServices
         .AddOrchestrator<IngestionOrchestrator>()
         .AddOrchestrator<PipelineRunOrchestrator>()
         .AddOrchestrator<ScheduleOrchestrator>()
+        .AddOrchestrator<TrainingJobOrchestrator>()
         .AddActivity<InspectSourceActivity>()
         .AddActivity<RegisterVersionActivity>()
         .AddActivity<QuarantineSourceActivity>()
@@ -29,7 +31,10 @@ public static class PlatformServices
         .AddActivity<ExportDatasetActivity>()
         .AddActivity<RecordStageActivity>()
         .AddActivity<StartScheduledRunActivity>()
-        .AddActivity<RecordIngestionFailureActivity>();
+        .AddActivity<RecordIngestionFailureActivity>()
+        .AddActivity<PlanTrainingActivity>()
+        .AddActivity<EnqueueTrainingJobActivity>()
+        .AddActivity<CheckTrainingJobActivity>();
 
     /// <summary>
     /// The stores and services on PostgreSQL (<paramref name="connectionString"/>), the artifact store and the drop
@@ -46,6 +51,9 @@ public static class PlatformServices
         services.AddSingleton(artifacts);
         services.AddSingleton(sp => new IngestionSources(sp.GetRequiredService<PlatformOptions>(), dropContainer(sp)));
         services.AddSingleton<PipelineRunLauncher>();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<TrainingOptions>>().Value);
+        services.AddSingleton<JobSignal>();
+        services.AddSingleton(sp => new TrainingJobStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>(), sp.GetRequiredService<JobSignal>()));
         services.AddHostedService<PlatformInitializer>();
         return services;
     }
