@@ -6,6 +6,7 @@ using Workflows.Durable;
 using Workflows.Orchestrations.Orchestrators;
 using Workflows.Orchestrations.Pipelines;
 using Workflows.Orchestrations.Runs;
+using Workflows.Orchestrations.Training;
 
 namespace Workflows.Functions.Api;
 
@@ -103,7 +104,7 @@ public static class RunEndpoints
         return Results.Ok(new RunPage(items, page.ContinuationToken));
     }
 
-    private static async Task<IResult> CancelAsync(string id, string? reason, DurableTaskClient client, CancellationToken cancellationToken)
+    private static async Task<IResult> CancelAsync(string id, string? reason, DurableTaskClient client, TrainingJobStore jobs, CancellationToken cancellationToken)
     {
         var instance = await client.GetInstanceAsync(id, cancellationToken: cancellationToken);
         if (instance is null || instance.Name != nameof(PipelineRunOrchestrator))
@@ -116,7 +117,14 @@ public static class RunEndpoints
             return Results.Problem(statusCode: StatusCodes.Status409Conflict, title: "Run has ended", detail: $"Run '{id}' already ended: {instance.RuntimeStatus}.");
         }
 
-        await client.TerminateInstanceAsync(id, reason ?? "cancelled through the API", cancellationToken);
+        reason ??= "cancelled through the API";
+        await client.TerminateInstanceAsync(id, reason, cancellationToken);
+        // Workers learn of it at their next heartbeat and kill their trainers; the jobs' watchers end with them.
+        foreach (var job in await jobs.CancelRunAsync(id, $"The run was cancelled: {reason}", cancellationToken))
+        {
+            await client.TerminateInstanceAsync(job.OrchestrationId, reason, cancellationToken);
+        }
+
         return Results.Accepted();
     }
 

@@ -5,8 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workflows.Functions.Api;
 using Workflows.Functions.Triggers;
+using Workflows.GpuWorker;
 using Workflows.Orchestrations.Artifacts;
 using Workflows.Orchestrations.Platform;
+using Workflows.Orchestrations.Training;
 
 namespace Workflows.Functions.Hosting;
 
@@ -42,6 +44,13 @@ public static class PlatformHost
         });
         builder.Services.Configure<DropOptions>(builder.Configuration.GetSection(DropOptions.SectionName));
         builder.Services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.SectionName));
+        builder.Services.Configure<TrainingOptions>(builder.Configuration.GetSection(TrainingOptions.SectionName));
+        builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection(EmbeddedWorker.SectionName));
+        builder.Services.AddSingleton<EmbeddedWorkerToken>();
+        if (builder.Configuration.GetSection(TrainingOptions.SectionName).Get<TrainingOptions>()?.EmbeddedWorker ?? new TrainingOptions().EmbeddedWorker)
+        {
+            builder.Services.AddHostedService<EmbeddedWorker>();
+        }
 
         builder.AddDurableRuntime(connectionString, registry => registry.AddPlatformOrchestrations());
         var blobDrop = builder.Configuration.GetSection(BlobDropOptions.SectionName).Get<BlobDropOptions>() ?? new BlobDropOptions();
@@ -67,11 +76,13 @@ public static class PlatformHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
-        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<CredentialMiddleware>();
         app.MapOpenApi("/api/openapi.json");
         app.MapRunEndpoints();
         app.MapDatasetEndpoints();
         app.MapPipelineEndpoints();
+        app.MapWorkerEndpoints();
+        app.MapTrainingEndpoints();
         return app;
     }
 }

@@ -28,7 +28,7 @@ public sealed record TrainingJob(
     DateTimeOffset? EndedAt);
 
 /// <summary>A job handed to a worker: the lease id authorizes everything the worker does with it until the lease ends.</summary>
-public sealed record JobLease(string JobId, Guid LeaseId, int Attempt, int MaxAttempts, TrainingJobSpec Spec, string? CheckpointPath, int? CheckpointEpoch, DateTimeOffset LeaseExpiresAt);
+public sealed record JobLease(string JobId, string RunId, int Trial, Guid LeaseId, int Attempt, int MaxAttempts, TrainingJobSpec Spec, string? CheckpointPath, int? CheckpointEpoch, DateTimeOffset LeaseExpiresAt);
 
 /// <summary>What a heartbeat learns: whether the worker should go on.</summary>
 /// <param name="Continue">True while the lease holds and the job is not cancelled.</param>

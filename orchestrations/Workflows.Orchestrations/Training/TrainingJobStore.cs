@@ -77,7 +77,7 @@ public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema
                 SET state = 'Leased', attempt = j.attempt + 1, lease_id = @lease, worker_id = @worker, worker_json = @worker_json::jsonb,
                     lease_expires_at = now() + @duration, heartbeat_at = now(), started_at = coalesce(j.started_at, now())
                 FROM candidate WHERE j.job_id = candidate.job_id
-                RETURNING j.job_id, j.attempt, j.max_attempts, j.spec_json::text, j.checkpoint_path, j.checkpoint_epoch, j.lease_expires_at),
+                RETURNING j.job_id, j.attempt, j.max_attempts, j.spec_json::text, j.checkpoint_path, j.checkpoint_epoch, j.lease_expires_at, j.run_id, j.trial),
             seen AS (
                 INSERT INTO {schema}.training_workers (worker_id, worker_json, last_seen_at, current_job)
                 VALUES (@worker, @worker_json::jsonb, now(), (SELECT job_id FROM leased))
@@ -97,7 +97,7 @@ public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema
         }
 
         return new JobLease(
-            reader.GetString(0), leaseId, reader.GetInt32(1), reader.GetInt32(2), DeserializeSpec(reader.GetString(3)),
+            reader.GetString(0), reader.GetString(7), reader.GetInt32(8), leaseId, reader.GetInt32(1), reader.GetInt32(2), DeserializeSpec(reader.GetString(3)),
             reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetInt32(5), reader.GetFieldValue<DateTimeOffset>(6));
     }
 

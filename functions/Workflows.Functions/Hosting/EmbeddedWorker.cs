@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Workflows.Functions.Api;
+using Workflows.GpuWorker;
+
+namespace Workflows.Functions.Hosting;
+
+/// <summary>
+/// One GPU worker inside the host, the local default: the same agent a worker machine runs, talking to this host over
+/// loopback HTTP with a token made at start. Turned off with <c>workflows:training:embeddedWorker</c> when a pool serves.
+/// </summary>
+internal sealed class EmbeddedWorker(IServer server, IHostApplicationLifetime lifetime, EmbeddedWorkerToken token, IOptions<WorkerOptions> options, ILoggerFactory loggers) : BackgroundService
+{
+    /// <summary>The section of the embedded worker's settings (the standalone agent's <c>worker</c> settings).</summary>
+    public const string SectionName = "workflows:worker";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The address is known once the server listens (tests and `--urls` may ask for port 0).
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+
+        var settings = options.Value;
+        settings.HostUrl = LoopbackUrl(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? PlatformHost.DefaultUrl);
+        settings.Token = token.Token;
+        settings.Name = $"{Environment.MachineName}-embedded-{Environment.ProcessId}";
+        try
+        {
+            await new WorkerAgent(settings, loggers).RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FileNotFoundException or InvalidDataException)
+        {
+            // The host still serves everything else; runs wait for a worker, and the log says why this one is missing.
+            loggers.CreateLogger<EmbeddedWorker>().LogError("The embedded worker cannot run: {Message}", ex.Message);
+        }
+    }
+
+    /// <summary>A listening address as a URL to call: a wildcard host becomes the loopback address.</summary>
+    private static string LoopbackUrl(string address)
+    {
+        var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        if (uri.Host is "0.0.0.0" or "[::]" or "::" or "localhost")
+        {
+            uri.Host = "127.0.0.1";
+        }
+
+        return uri.Uri.ToString().TrimEnd('/');
+    }
+}

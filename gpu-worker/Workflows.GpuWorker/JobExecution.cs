@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Workflows.GpuWorker.Protocol;
+
+namespace Workflows.GpuWorker;
+
+/// <summary>
+/// Runs one leased job on one device: fetches the export (and the checkpoint of an earlier attempt), runs the trainer,
+/// turns its JSON lines into heartbeats, uploads checkpoints as they appear and the final artifacts, and reports how
+/// it ended. A heartbeat answered "stop" kills the trainer; the worker stopping asks it to checkpoint first.
+/// </summary>
+internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers, WorkerOptions options, WorkerDevice device, ILogger logger)
+{
+    private static readonly ActivitySource Tracing = new("Workflows.GpuWorker");
+    private static readonly JsonSerializerOptions JobJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>Runs the job to its end. <paramref name="stopping"/> is the worker shutting down, not the job being cancelled.</summary>
+    public async Task RunAsync(LeasedJob lease, CancellationToken stopping)
+    {
+        using var activity = Tracing.StartActivity("TrainingJob");
+        activity?.SetTag("job.id", lease.JobId);
+        activity?.SetTag("job.attempt", lease.Attempt);
+        var work = Path.Combine(options.WorkDirectory, $"{lease.JobId}-a{lease.Attempt}-{Guid.NewGuid():N}");
+        try
+        {
+            var report = await TrainAsync(lease, work, stopping).ConfigureAwait(false);
+            await ReportAsync(lease, report).ConfigureAwait(false);
+        }
+        catch (HostRequestException ex) when (ex.LeaseLost)
+        {
+            logger.LogWarning("Job {JobId}: the lease is gone ({Message}); giving the job up", lease.JobId, ex.Message);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+            }
+            catch (IOException ex)
+            {
+                logger.LogWarning(ex, "Job {JobId}: could not delete {Directory}", lease.JobId, work);
+            }
+        }
+    }
+
+    private async Task<JobReport> TrainAsync(LeasedJob lease, string work, CancellationToken stopping)
+    {
+        string script;
+        try
+        {
+            script = trainers.ScriptOf(lease.Job.Trainer);
+        }
+        catch (UnknownTrainerException ex)
+        {
+            return JobReport.Failed(ex.Message, retryable: false);
+        }
+
+        var data = Directory.CreateDirectory(Path.Combine(work, "data")).FullName;
+        var output = Directory.CreateDirectory(Path.Combine(work, "out")).FullName;
+        foreach (var file in lease.DataFiles)
+        {
+            await host.DownloadAsync(lease, file, Path.Combine(data, Path.GetFileName(file)), stopping).ConfigureAwait(false);
+        }
+
+        List<string> arguments = [script, "--job", Path.Combine(work, "job.json"), "--data", data, "--out", output];
+        if (lease.CheckpointEpoch is not null)
+        {
+            var resume = Path.Combine(work, "resume-" + JobArtifacts.Checkpoint);
+            await host.DownloadAsync(lease, null, resume, stopping).ConfigureAwait(false);
+            arguments.AddRange(["--resume", resume]);
+        }
+
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        await File.WriteAllTextAsync(Path.Combine(work, "job.json"), JsonSerializer.Serialize(lease.Job with { Threads = threads }, JobJson), stopping).ConfigureAwait(false);
+
+        // A GPU slot sees only its own device; a CPU slot sees none, so `auto` cannot wander onto a GPU another slot owns.
+        var environment = new Dictionary<string, string> { ["CUDA_VISIBLE_DEVICES"] = device.IsGpu ? device.Index.ToString(CultureInfo.InvariantCulture) : "", ["PYTHONUNBUFFERED"] = "1" };
+        logger.LogInformation("Job {JobId} attempt {Attempt}/{MaxAttempts}: starting trainer {Trainer} on {Device}{Resume}",
+            lease.JobId, lease.Attempt, lease.MaxAttempts, lease.Job.Trainer, device.Name, lease.CheckpointEpoch is null ? "" : $", resuming at epoch {lease.CheckpointEpoch}");
+        TrainerProcess trainer;
+        try
+        {
+            trainer = TrainerProcess.Start(options.Python, arguments, work, environment, line => logger.LogDebug("Job {JobId} trainer: {Line}", lease.JobId, line));
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            return JobReport.Failed($"The worker cannot start Python '{options.Python}': {ex.Message}. Set worker:python to an interpreter with PyTorch.", retryable: true);
+        }
+
+        using (trainer)
+        {
+            return await SuperviseAsync(lease, trainer, output, stopping).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Follows the trainer until it exits: heartbeats, checkpoint uploads, and stopping it when told to.</summary>
+    private async Task<JobReport> SuperviseAsync(LeasedJob lease, TrainerProcess trainer, string output, CancellationToken stopping)
+    {
+        var state = new SupervisionState();
+        var checkpoints = Channel.CreateBounded<int?>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+        using var heartbeatStop = new CancellationTokenSource();
+        var uploads = UploadCheckpointsAsync(lease, checkpoints.Reader, Path.Combine(output, JobArtifacts.Checkpoint), state);
+        var heartbeats = HeartbeatAsync(lease, trainer, state, heartbeatStop.Token);
+        using var onStop = stopping.Register(() =>
+        {
+            state.Interrupted = true;
+            trainer.Terminate();
+            _ = KillAfterGraceAsync(trainer);
+        });
+
+        while (await trainer.ReadLineAsync(CancellationToken.None).ConfigureAwait(false) is { } line)
+        {
+            var trainerEvent = TrainerEvent.TryParse(line);
+            if (trainerEvent is null)
+            {
+                logger.LogDebug("Job {JobId} trainer: {Line}", lease.JobId, line);
+                continue;
+            }
+
+            switch (trainerEvent.Kind)
+            {
+                case TrainerEvent.Started or TrainerEvent.Epoch or TrainerEvent.Progress:
+                    state.Progress = trainerEvent.ToProgress(state.Progress);
+                    break;
+                case TrainerEvent.Checkpoint:
+                    await checkpoints.Writer.WriteAsync(trainerEvent.Int("epoch"), CancellationToken.None).ConfigureAwait(false);
+                    break;
+                case TrainerEvent.Completed:
+                    state.Summary = trainerEvent.ToSummary(state.Progress);
+                    break;
+                case TrainerEvent.Error:
+                    state.Error = trainerEvent.Text("message");
+                    state.ErrorRetryable = trainerEvent.Flag("retryable");
+                    break;
+            }
+        }
+
+        await trainer.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        checkpoints.Writer.Complete();
+        await heartbeatStop.CancelAsync().ConfigureAwait(false);
+        await heartbeats.ConfigureAwait(false);
+        await uploads.ConfigureAwait(false);
+        return Outcome(lease, trainer, state, output);
+    }
+
+    private JobReport Outcome(LeasedJob lease, TrainerProcess trainer, SupervisionState state, string output)
+    {
+        if (state.StopReason is { } reason)
+        {
+            logger.LogInformation("Job {JobId}: trainer stopped, the host said {Reason}", lease.JobId, reason);
+            return JobReport.None;
+        }
+
+        var exitCode = trainer.ExitCode;
+        var message = state.Error ?? trainer.StderrTail();
+        switch (exitCode)
+        {
+            case TrainerProcess.ExitSucceeded when state.Summary is not null:
+                var missing = JobArtifacts.Final.Where(name => !File.Exists(Path.Combine(output, name))).ToList();
+                return missing.Count == 0
+                    ? JobReport.Completed(state.Summary, output)
+                    : JobReport.Failed($"Trainer {lease.Job.Trainer} exited 0 but did not write {string.Join(", ", missing)}.", retryable: false);
+            case TrainerProcess.ExitSucceeded:
+                return JobReport.Failed($"Trainer {lease.Job.Trainer} exited 0 without a 'completed' event.", retryable: false);
+            case TrainerProcess.ExitInterrupted when state.Interrupted:
+                return JobReport.Interrupted(state.CheckpointEpoch);
+            case TrainerProcess.ExitBadJob:
+                return JobReport.Failed($"Trainer {lease.Job.Trainer} refused the job: {message}", retryable: false);
+            default:
+                var how = exitCode > 128 ? $"was killed by signal {exitCode - 128}" : $"exited with code {exitCode}";
+                return JobReport.Failed($"Trainer {lease.Job.Trainer} {how} on attempt {lease.Attempt}: {message}", retryable: state.ErrorRetryable ?? true);
+        }
+    }
+
+    private async Task HeartbeatAsync(LeasedJob lease, TrainerProcess trainer, SupervisionState state, CancellationToken cancellationToken)
+    {
+        var interval = TimeSpan.FromSeconds(Math.Max(0.2, lease.HeartbeatSeconds));
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                HeartbeatReply reply;
+                try
+                {
+                    reply = await host.HeartbeatAsync(lease.JobId, new HeartbeatRequest(lease.LeaseId, state.Progress), cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is HttpRequestException or HostRequestException { LeaseLost: false } or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    // The host may be restarting: the lease outlives a few missed beats, so keep training and try again.
+                    logger.LogWarning("Job {JobId}: heartbeat failed ({Message}); retrying", lease.JobId, ex.Message);
+                    continue;
+                }
+
+                if (!reply.Continue)
+                {
+                    state.StopReason = reply.Reason ?? "stop";
+                    trainer.KillTree();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Uploads the newest checkpoint each time the trainer reports one; older ones still waiting are skipped.</summary>
+    private async Task UploadCheckpointsAsync(LeasedJob lease, ChannelReader<int?> written, string file, SupervisionState state)
+    {
+        await foreach (var epoch in written.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await host.UploadAsync(lease, JobArtifacts.Checkpoint, file, epoch, CancellationToken.None).ConfigureAwait(false);
+                state.CheckpointEpoch = epoch;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or HostRequestException or IOException)
+            {
+                logger.LogWarning("Job {JobId}: checkpoint of epoch {Epoch} not uploaded: {Message}", lease.JobId, epoch, ex.Message);
+            }
+        }
+    }
+
+    private async Task KillAfterGraceAsync(TrainerProcess trainer)
+    {
+        await Task.Delay(options.StopGracePeriod).ConfigureAwait(false);
+        trainer.KillTree();
+    }
+
+    /// <summary>Reports how the job ended. Not cancellable: a worker that stops still tells the host, so nobody waits for a lease to expire.</summary>
+    private async Task ReportAsync(LeasedJob lease, JobReport report)
+    {
+        switch (report.Kind)
+        {
+            case JobReportKind.Completed:
+                foreach (var name in JobArtifacts.Final)
+                {
+                    await host.UploadAsync(lease, name, Path.Combine(report.OutputDirectory!, name), null, CancellationToken.None).ConfigureAwait(false);
+                }
+
+                await host.CompleteAsync(lease.JobId, new CompleteRequest(lease.LeaseId, report.Summary!), CancellationToken.None).ConfigureAwait(false);
+                logger.LogInformation("Job {JobId}: completed ({Metrics})", lease.JobId, string.Join(", ", report.Summary!.Metrics.Select(m => $"{m.Key} {m.Value:0.####}")));
+                break;
+            case JobReportKind.Failed:
+                logger.LogWarning("Job {JobId}: failed ({Retryable}): {Error}", lease.JobId, report.Retryable ? "retryable" : "final", report.Error);
+                await host.FailAsync(lease.JobId, new FailRequest(lease.LeaseId, report.Error!, report.Retryable, Interrupted: false), CancellationToken.None).ConfigureAwait(false);
+                break;
+            case JobReportKind.Interrupted:
+                logger.LogInformation("Job {JobId}: interrupted by the worker stopping, checkpoint at epoch {Epoch}", lease.JobId, report.CheckpointEpoch);
+                await host.FailAsync(lease.JobId, new FailRequest(lease.LeaseId, $"Interrupted: worker {options.Name} stopped; the job resumes from epoch {report.CheckpointEpoch?.ToString(CultureInfo.InvariantCulture) ?? "0"}.",
+                    Retryable: true, Interrupted: true), CancellationToken.None).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>What the supervision loops learn, shared between them.</summary>
+    private sealed class SupervisionState
+    {
+        public volatile TrainerProgress? Progress;
+        public volatile TrainerSummary? Summary;
+        public volatile string? Error;
+        public bool? ErrorRetryable;
+        public volatile string? StopReason;
+        public volatile bool Interrupted;
+        public int? CheckpointEpoch;
+    }
+}
