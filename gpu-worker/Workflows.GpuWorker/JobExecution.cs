@@ -27,7 +27,7 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         try
         {
             var report = await TrainAsync(lease, work, stopping).ConfigureAwait(false);
-            await ReportAsync(lease, report).ConfigureAwait(false);
+            await ReportWithRetriesAsync(lease, report).ConfigureAwait(false);
         }
         catch (HostRequestException ex) when (ex.LeaseLost)
         {
@@ -125,14 +125,18 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
 
             switch (trainerEvent.Kind)
             {
-                case TrainerEvent.Started or TrainerEvent.Epoch or TrainerEvent.Progress:
+                case TrainerEvent.Started:
+                    state.StartEpoch = trainerEvent.Int("startEpoch") ?? 0;
+                    state.Progress = trainerEvent.ToProgress(state.Progress);
+                    break;
+                case TrainerEvent.Epoch or TrainerEvent.Progress:
                     state.Progress = trainerEvent.ToProgress(state.Progress);
                     break;
                 case TrainerEvent.Checkpoint:
                     await checkpoints.Writer.WriteAsync(trainerEvent.Int("epoch"), CancellationToken.None).ConfigureAwait(false);
                     break;
                 case TrainerEvent.Completed:
-                    state.Summary = trainerEvent.ToSummary(state.Progress);
+                    state.Summary = trainerEvent.ToSummary(state.Progress, state.StartEpoch);
                     break;
                 case TrainerEvent.Error:
                     state.Error = trainerEvent.Text("message");
@@ -234,6 +238,28 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         trainer.KillTree();
     }
 
+    /// <summary>
+    /// A trained model is worth a few tries to hand over: a host that is restarting answers again in seconds, and the
+    /// alternative is the lease expiring and the job training again. Uploads and reports are idempotent.
+    /// </summary>
+    private async Task ReportWithRetriesAsync(LeasedJob lease, JobReport report)
+    {
+        const int tries = 5;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ReportAsync(lease, report).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (attempt < tries && ex is HttpRequestException or TaskCanceledException or HostRequestException { LeaseLost: false })
+            {
+                logger.LogWarning("Job {JobId}: reporting failed ({Message}); try {Attempt} of {Tries}", lease.JobId, ex.Message, attempt, tries);
+                await Task.Delay(TimeSpan.FromSeconds(attempt * 2)).ConfigureAwait(false);
+            }
+        }
+    }
+
     /// <summary>Reports how the job ended. Not cancellable: a worker that stops still tells the host, so nobody waits for a lease to expire.</summary>
     private async Task ReportAsync(LeasedJob lease, JobReport report)
     {
@@ -270,5 +296,6 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         public volatile string? StopReason;
         public volatile bool Interrupted;
         public int? CheckpointEpoch;
+        public int StartEpoch;
     }
 }

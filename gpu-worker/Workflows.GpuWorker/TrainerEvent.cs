@@ -59,11 +59,12 @@ public sealed record TrainerEvent(string Kind, JsonElement Body)
         Kind == Epoch ? Metrics() : previous?.Metrics,
         Double("samplesPerSecond") ?? previous?.SamplesPerSecond);
 
-    /// <summary>The summary a completed event carries.</summary>
-    public TrainerSummary ToSummary(TrainerProgress? last) => new(
+    /// <summary>The summary a completed event carries; <paramref name="startEpoch"/> is what the started event said.</summary>
+    public TrainerSummary ToSummary(TrainerProgress? last, int startEpoch) => new(
         Metrics(),
         Int("bestEpoch") ?? 0,
         Int("epochsRun") ?? last?.Epoch ?? 0,
+        startEpoch,
         Double("samplesPerSecond") ?? last?.SamplesPerSecond,
         Double("trainSeconds"),
         Text("device"));

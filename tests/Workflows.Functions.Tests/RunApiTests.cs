@@ -14,29 +14,6 @@ namespace Workflows.Functions.Tests;
 public sealed class RunApiTests(PostgresFixture postgres)
 {
     [Fact]
-    public async Task A_run_goes_through_the_built_stages_and_fails_honestly_at_training()
-    {
-        await using var platform = await TestPlatform.StartAsync(postgres);
-        var cancellationToken = TestContext.Current.CancellationToken;
-        await UploadAsync(platform, "breast-cancer", TestPlatform.DataFile("breast_cancer.csv"), cancellationToken);
-
-        var run = await platform.RunToEndAsync("breast-cancer", cancellationToken);
-
-        Assert.Equal("Failed", run.Status);
-        Assert.Equal([RunStages.ResolveDataset, RunStages.Validate, RunStages.Split, RunStages.Train], run.Stages.Select(s => s.Stage));
-        Assert.All(run.Stages.Take(3), s => Assert.Equal("Succeeded", s.Outcome));
-        Assert.All(run.Stages, s => Assert.True(s.DurationSeconds >= 0));
-        Assert.Equal("Failed", run.Stages[3].Outcome);
-        Assert.Contains("training plane is not built yet", run.Stages[3].Detail, StringComparison.Ordinal);
-        Assert.Contains("Stage 'train' failed", run.Failure!.ErrorMessage, StringComparison.Ordinal);
-        Assert.Contains("569 rows", run.Stages[0].Detail, StringComparison.Ordinal);
-        Assert.Equal($"{platform.BaseUrl}/api/runs/{run.Id}", run.Links.StatusQueryGetUri);
-        Assert.Equal($"{platform.BaseUrl}/api/runs/{run.Id}/events/{{eventName}}", run.Links.SendEventPostUri);
-        // The split was exported for trainers: arrays and a manifest, in the artifact store.
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(platform.DataDirectory, "artifacts", "exports"), "manifest.json", SearchOption.AllDirectories));
-    }
-
-    [Fact]
     public async Task A_run_without_data_fails_at_resolving_the_dataset_saying_how_to_add_it()
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
@@ -52,7 +29,7 @@ public sealed class RunApiTests(PostgresFixture postgres)
     [Fact]
     public async Task A_run_uses_the_dataset_version_asked_for_and_an_unknown_version_fails_saying_which_exist()
     {
-        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory(), TestPlatform.EmbeddedWorkerSettings);
         var cancellationToken = TestContext.Current.CancellationToken;
         var files = Path.Combine(platform.DataDirectory, "inputs");
         Directory.CreateDirectory(files);
@@ -60,14 +37,14 @@ public sealed class RunApiTests(PostgresFixture postgres)
         {
             var file = Path.Combine(files, $"v{seed}.csv");
             await File.WriteAllTextAsync(file, TinyPipeline.Csv(seed, rows: 20 * seed), cancellationToken);
-            Assert.Equal(IngestionStatus.Registered, (await UploadAsync(platform, "tiny", file, cancellationToken)).Status);
+            Assert.Equal(IngestionStatus.Registered, (await platform.UploadFileAsync("tiny", file, cancellationToken)).Status);
         }
 
         var first = await RunWithVersionAsync(platform, 1, cancellationToken);
         var missing = await RunWithVersionAsync(platform, 9, cancellationToken);
 
         Assert.Equal("tiny v1 (20 rows)", first.Stages[0].Detail);
-        Assert.Equal(RunStages.Train, first.Stages[^1].Stage);
+        Assert.Equal(RunStages.Evaluate, first.Stages[^1].Stage);
         Assert.Contains("Dataset 'tiny' has no version 9; the latest is 2.", Assert.Single(missing.Stages).Detail, StringComparison.Ordinal);
     }
 
@@ -154,9 +131,6 @@ public sealed class RunApiTests(PostgresFixture postgres)
         Assert.Contains("/api/runs/{id}", paths);
         Assert.Contains("/api/datasets/{name}/versions/{version}", paths);
     }
-
-    private static Task<IngestionRecord> UploadAsync(TestPlatform platform, string dataset, string file, CancellationToken cancellationToken) =>
-        platform.UploadAsync(dataset, new StreamContent(File.OpenRead(file)), cancellationToken);
 
     private static async Task<(HttpStatusCode Status, ManagementLinks Links)> StartAsync(TestPlatform platform, string pipeline, string key, CancellationToken cancellationToken)
     {

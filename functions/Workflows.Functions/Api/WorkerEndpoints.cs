@@ -134,7 +134,7 @@ public static class WorkerEndpoints
         }
 
         var summary = body.Result;
-        var result = new TrainingResult(summary.Metrics, summary.BestEpoch, summary.EpochsRun, summary.SamplesPerSecond, summary.TrainSeconds, summary.Device,
+        var result = new TrainingResult(summary.Metrics, summary.BestEpoch, summary.EpochsRun, summary.StartEpoch, summary.SamplesPerSecond, summary.TrainSeconds, summary.Device,
             JobArtifacts.Final.ToDictionary(name => name, name => ArtifactPath(id, name)));
         return await ReportAsync(id, body.LeaseId, new WorkerReport(WorkerReportKind.Completed, result, null, false), jobs, client, loggers, cancellationToken);
     }

@@ -57,7 +57,14 @@ public sealed record HeartbeatRequest(Guid LeaseId, TrainerProgress? Progress);
 public sealed record HeartbeatReply(bool Continue, string? Reason);
 
 /// <summary>What the trainer reported when it finished.</summary>
-public sealed record TrainerSummary(IReadOnlyDictionary<string, double> Metrics, int BestEpoch, int EpochsRun, double? SamplesPerSecond, double? TrainSeconds, string? Device);
+/// <param name="Metrics">Validation metrics of the best epoch.</param>
+/// <param name="BestEpoch">The epoch whose weights were exported.</param>
+/// <param name="EpochsRun">Epochs trained in all, counting those before a resume.</param>
+/// <param name="StartEpoch">The epoch this attempt started from: 0, or the checkpoint's epoch when it resumed.</param>
+/// <param name="SamplesPerSecond">Training throughput of this attempt.</param>
+/// <param name="TrainSeconds">Time this attempt spent training.</param>
+/// <param name="Device">The device, as the trainer named it.</param>
+public sealed record TrainerSummary(IReadOnlyDictionary<string, double> Metrics, int BestEpoch, int EpochsRun, int StartEpoch, double? SamplesPerSecond, double? TrainSeconds, string? Device);
 
 /// <summary>The job is done and its artifacts are uploaded.</summary>
 public sealed record CompleteRequest(Guid LeaseId, TrainerSummary Result);

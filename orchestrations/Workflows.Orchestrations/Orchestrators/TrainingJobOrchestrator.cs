@@ -34,7 +34,10 @@ public sealed class TrainingJobOrchestrator : TaskOrchestrator<TrainingJobWatch,
                 var completed = context.WaitForExternalEvent<JobCompletedEvent>(JobCompletedEvent.Name, wait.Token);
                 var timer = context.CreateTimer(context.CurrentUtcDateTime + request.CheckInterval, wait.Token);
                 await Task.WhenAny(completed, timer);
-                await wait.CancelAsync();
+                // Synchronously: CancelAsync would run the callbacks on the thread pool, outside the replay.
+#pragma warning disable CA1849
+                wait.Cancel();
+#pragma warning restore CA1849
             }
 
             var outcome = await context.CallActivityAsync<TrainingJobOutcome>(nameof(CheckTrainingJobActivity), request, Retry);

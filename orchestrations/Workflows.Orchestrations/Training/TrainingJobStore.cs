@@ -174,12 +174,12 @@ public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema
             _ when report.Retryable => ("CASE WHEN attempt < max_attempts AND deadline > now() THEN 'Queued' ELSE 'Failed' END", 0),
             _ => ("'Failed'", 0),
         };
-        using var command = dataSource.CreateCommand(schema.Sql($"""
+        using var command = dataSource.CreateCommand(schema.Sql($$"""
             UPDATE {schema}.training_jobs
-            SET state = {state}, attempt = attempt + @attempt_change, result_json = coalesce(@result::jsonb, result_json), error = @error,
-                lease_expires_at = NULL, ended_at = CASE WHEN {state} = 'Queued' THEN NULL ELSE now() END
+            SET state = {{state}}, attempt = attempt + @attempt_change, result_json = coalesce(@result::jsonb, result_json), error = @error,
+                lease_expires_at = NULL, ended_at = CASE WHEN {{state}} = 'Queued' THEN NULL ELSE now() END
             WHERE job_id = @job AND lease_id = @lease AND state = 'Leased'
-            RETURNING {Columns}
+            RETURNING {{Columns}}
             """));
         command.Parameters.AddWithValue("job", jobId);
         command.Parameters.AddWithValue("lease", leaseId);
@@ -210,7 +210,7 @@ public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema
     /// </summary>
     public async Task<TrainingJob?> CheckAsync(string jobId, CancellationToken cancellationToken)
     {
-        using var command = dataSource.CreateCommand(schema.Sql($"""
+        using var command = dataSource.CreateCommand(schema.Sql($$"""
             UPDATE {schema}.training_jobs
             SET state = CASE WHEN deadline <= now() OR attempt >= max_attempts THEN 'Failed' ELSE 'Queued' END,
                 error = CASE
@@ -221,7 +221,7 @@ public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema
                 ended_at = CASE WHEN deadline <= now() OR attempt >= max_attempts THEN now() END,
                 lease_expires_at = NULL
             WHERE job_id = @job AND ((state = 'Leased' AND (lease_expires_at < now() OR deadline <= now())) OR (state = 'Queued' AND deadline <= now()))
-            RETURNING {Columns}
+            RETURNING {{Columns}}
             """));
         command.Parameters.AddWithValue("job", jobId);
         var changed = await ReadOneAsync(command, cancellationToken).ConfigureAwait(false);
@@ -236,10 +236,10 @@ public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema
     /// <summary>Cancels a run's unfinished jobs; a worker learns of it at its next heartbeat. Returns the jobs cancelled.</summary>
     public async Task<IReadOnlyList<TrainingJob>> CancelRunAsync(string runId, string reason, CancellationToken cancellationToken)
     {
-        using var command = dataSource.CreateCommand(schema.Sql($"""
+        using var command = dataSource.CreateCommand(schema.Sql($$"""
             UPDATE {schema}.training_jobs SET state = 'Cancelled', error = @reason, ended_at = now()
             WHERE run_id = @run AND state IN ('Queued', 'Leased')
-            RETURNING {Columns}
+            RETURNING {{Columns}}
             """));
         command.Parameters.AddWithValue("run", runId);
         command.Parameters.AddWithValue("reason", reason);

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Durable;
@@ -6,6 +7,7 @@ using Workflows.Functions.Api;
 using Workflows.Functions.Cli;
 using Workflows.Functions.Hosting;
 using Workflows.Orchestrations.Datasets;
+using Workflows.Orchestrations.Training;
 using Workflows.Testing;
 
 namespace Workflows.Functions.Tests.Infrastructure;
@@ -56,6 +58,27 @@ public sealed class TestPlatform : IAsyncDisposable
 
     public string DropDirectory(string dataset) => Path.Combine(DataDirectory, "drop", dataset);
 
+    /// <summary>
+    /// Jobs re-leased within seconds of a lost worker, checkpoints every 2 epochs, and no embedded worker: a test that
+    /// trains starts its workers (<see cref="TestWorker"/>) or asks for the embedded one (<see cref="EmbeddedWorkerSettings"/>).
+    /// </summary>
+    public static string[] TrainingSettings { get; } =
+    [
+        "--workflows:training:embeddedWorker", "false",
+        "--workflows:training:workerTokens:0", TestWorker.Token,
+        "--workflows:training:leaseDuration", "00:00:04",
+        "--workflows:training:heartbeatInterval", "00:00:00.500",
+        "--workflows:training:checkInterval", "00:00:01",
+        "--workflows:training:checkpointEvery", "2",
+    ];
+
+    /// <summary>Settings for a host with its embedded worker, on the CPU, with the tests' Python.</summary>
+    public static string[] EmbeddedWorkerSettings =>
+    [
+        "--workflows:training:embeddedWorker", "true", "--workflows:worker:devices", "cpu", "--workflows:worker:threads", "1",
+        "--workflows:worker:python", TestPython.With("numpy", "torch"), "--workflows:worker:leaseWait", "00:00:02", "--workflows:worker:stopGracePeriod", "00:00:03",
+    ];
+
     /// <summary>A fresh hub and data directory; pipelines from <paramref name="pipelinesDirectory"/> (default: a copy of the repository's).</summary>
     public static Task<TestPlatform> StartAsync(PostgresFixture postgres, string? pipelinesDirectory = null, params string[] settings) =>
         RestartAsync(postgres, "t_" + Guid.NewGuid().ToString("N")[..16], Path.Combine(Path.GetTempPath(), "workflows-functions-tests", Guid.NewGuid().ToString("N")[..12]),
@@ -67,7 +90,7 @@ public sealed class TestPlatform : IAsyncDisposable
         var app = PlatformHost.Build(
             ["--urls", "http://127.0.0.1:0", "--workflows:dataDirectory", dataDirectory, "--workflows:pipelinesDirectory", pipelinesDirectory,
              "--extensions:durableTask:hubName", hubName, "--workflows:drop:settleTime", "00:00:00.300", "--workflows:drop:pollInterval", "00:00:00.200",
-             "--extensions:durableTask:storageProvider:maxPollingInterval", "00:00:01", "--Logging:LogLevel:Default", "Warning", .. settings],
+             "--extensions:durableTask:storageProvider:maxPollingInterval", "00:00:01", "--Logging:LogLevel:Default", "Warning", .. TrainingSettings, .. settings],
             postgres.ConnectionString,
             builder => builder.Services.PostConfigure<ApiKeyOptions>(o => o.Keys.Add(ApiKey)));
         await app.StartAsync(TestContext.Current.CancellationToken);
@@ -121,15 +144,32 @@ public sealed class TestPlatform : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts a run over HTTP and waits until it ends.</summary>
-    public async Task<RunView> RunToEndAsync(string pipeline, CancellationToken cancellationToken)
+    /// <summary>Uploads a file to a dataset over HTTP and waits until its ingestion has ended.</summary>
+    public Task<IngestionRecord> UploadFileAsync(string dataset, string file, CancellationToken cancellationToken) =>
+        UploadAsync(dataset, new StreamContent(File.OpenRead(file)), cancellationToken);
+
+    /// <summary>Starts a run over HTTP, with hyperparameter overrides when given.</summary>
+    public async Task<ManagementLinks> StartRunAsync(string pipeline, CancellationToken cancellationToken, Dictionary<string, JsonElement>? overrides = null)
     {
-        using var response = await Http.PostAsJsonAsync($"api/pipelines/{pipeline}/runs", new StartRunBody(null, null), cancellationToken);
+        using var response = await Http.PostAsJsonAsync($"api/pipelines/{pipeline}/runs", new StartRunBody(null, overrides), cancellationToken);
         response.EnsureSuccessStatusCode();
-        var links = (await response.Content.ReadFromJsonAsync<ManagementLinks>(HostClient.JsonOptions, cancellationToken))!;
-        await Durable.WaitForInstanceCompletionAsync(links.Id, cancellationToken: cancellationToken);
-        return await Host.GetRunAsync(links.Id, cancellationToken);
+        return (await response.Content.ReadFromJsonAsync<ManagementLinks>(HostClient.JsonOptions, cancellationToken))!;
     }
+
+    /// <summary>Waits until a run ends and reads it.</summary>
+    public async Task<RunView> WaitForRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        await Durable.WaitForInstanceCompletionAsync(runId, cancellationToken: cancellationToken);
+        return await Host.GetRunAsync(runId, cancellationToken);
+    }
+
+    /// <summary>Starts a run over HTTP and waits until it ends.</summary>
+    public async Task<RunView> RunToEndAsync(string pipeline, CancellationToken cancellationToken) =>
+        await WaitForRunAsync((await StartRunAsync(pipeline, cancellationToken)).Id, cancellationToken);
+
+    /// <summary>A run's training jobs, as the API shows them.</summary>
+    public async Task<IReadOnlyList<TrainingJob>> JobsAsync(string runId, CancellationToken cancellationToken) =>
+        await Host.GetAsync<List<TrainingJob>>($"api/runs/{runId}/jobs", cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
