@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from .errors import BadSpec
+from .events import as_json
 
 MANIFEST = "manifest.json"
 # The exporter's ExportFiles, used when a manifest leaves a name out.
@@ -120,7 +121,7 @@ def _task(manifest: dict[str, Any]) -> str:
     value = manifest.get("task")
     key = value.lower() if isinstance(value, str) else value
     if isinstance(key, bool) or key not in TASK_NAMES:
-        raise BadSpec(f"manifest field 'task' is {value!r}; expected classification or regression")
+        raise BadSpec(f"manifest field 'task' is {as_json(value)}; expected classification or regression")
     return TASK_NAMES[key]
 
 

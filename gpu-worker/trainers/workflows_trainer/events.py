@@ -17,6 +17,14 @@ def finite(value: Any) -> Any:
     return value
 
 
+def as_json(value: Any) -> str:
+    """A value as it appeared in the job or manifest, for error messages (JSON's null and true, not Python's)."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
 def to_json(value: Any, indent: int | None = None) -> str:
     """Strict JSON (no NaN), the only kind the worker's parser and the platform accept."""
     return json.dumps(finite(value), indent=indent, allow_nan=False)

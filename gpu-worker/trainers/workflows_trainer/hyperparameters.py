@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import BadSpec
+from .events import as_json
 
 Parser = Callable[[Any], Any]
 
@@ -125,7 +126,7 @@ def resolve(declared: Sequence[Hyperparameter], given: Mapping[str, Any]) -> dic
         try:
             effective[parameter.name] = parameter.parse(value)
         except (ValueError, TypeError, OverflowError):
-            raise BadSpec(f"hyperparameter '{parameter.name}' is {value!r} but must be {parameter.expected}") from None
+            raise BadSpec(f"hyperparameter '{parameter.name}' is {as_json(value)} but must be {parameter.expected}") from None
     return effective
 
 

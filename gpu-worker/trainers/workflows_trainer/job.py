@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import BadSpec
-from .events import log
+from .events import as_json, log
 
 TASKS = ("classification", "regression")
 DEVICES = ("auto", "cpu", "cuda")
@@ -67,7 +67,7 @@ def _optional(raw: dict[str, Any], key: str, kind: type, expected: str) -> Any:
     if value is None:
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise BadSpec(f"job field '{key}' is {value!r} but must be {expected}")
+        raise BadSpec(f"job field '{key}' is {as_json(value)} but must be {expected}")
     return value
 
 
@@ -76,7 +76,7 @@ def _choice(raw: dict[str, Any], key: str, options: tuple[str, ...], default: st
     if value is None:
         return default
     if value.lower() not in options:
-        raise BadSpec(f"job field '{key}' is {value!r} but must be " + " or ".join(f'"{option}"' for option in options))
+        raise BadSpec(f"job field '{key}' is {as_json(value)} but must be " + " or ".join(f'"{option}"' for option in options))
     return value.lower()
 
 

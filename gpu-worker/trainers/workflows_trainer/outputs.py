@@ -53,7 +53,8 @@ def write_all(session: Session, progress: Progress, out: Path) -> tuple[Evaluati
     _atomically(out / MODEL_CARD_FILE, lambda path: path.write_text(to_json(model_card(session, progress), indent=2), encoding="utf-8"))
     _atomically(out / METRICS_FILE, lambda path: path.write_text(to_json(metrics_document(session, progress, validation, test), indent=2), encoding="utf-8"))
     if test is not None:
-        _atomically(out / PREDICTIONS_FILE, lambda path: _save_npy(path, test.predictions))
+        predictions = test.predictions
+        _atomically(out / PREDICTIONS_FILE, lambda path: _save_npy(path, predictions))
     return validation, test
 
 
@@ -111,7 +112,7 @@ def _save_npy(path: Path, values: np.ndarray) -> None:
         np.save(file, values.astype(np.float64), allow_pickle=False)
 
 
-def _atomically(path: Path, write: Callable[[Path], None]) -> None:
+def _atomically(path: Path, write: Callable[[Path], object]) -> None:
     """A consumer that finds the file finds it whole: written beside it, then renamed over it."""
     temporary = path.with_name(path.name + ".tmp")
     write(temporary)

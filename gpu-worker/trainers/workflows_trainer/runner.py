@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
+import torch
+
 from . import checkpoint, metrics
 from .checkpoint import Progress
 from .dataset import Export, load_export
@@ -21,7 +23,7 @@ from .events import EventWriter, log
 from .hyperparameters import resolve
 from .job import Job, load_job
 from .outputs import write_all
-from .session import Session, check_common, create_session
+from .session import Session, check_class_weights, create_session
 from .stop import StopRequest
 from .training import Loop
 
@@ -58,7 +60,7 @@ def _run(definition: TrainerDefinition, argv: Sequence[str], events: EventWriter
     export = load_export(arguments.data)
     task = _task(job, export)
     hyperparameters = resolve(definition.hyperparameters, job.hyperparameters)
-    check_common(hyperparameters, export, task)
+    check_class_weights(hyperparameters, export, task)
     session = create_session(definition, job, export, task, _primary_metric(job, task), hyperparameters)
     out = _output_directory(arguments.out)
     progress = checkpoint.resume(arguments.resume, session) if arguments.resume else Progress()
@@ -108,7 +110,7 @@ def _output_directory(path: Path) -> Path:
 def _started(events: EventWriter, session: Session, progress: Progress, resumed_from: Path | None) -> None:
     events.emit(
         "started", epochs=session.epochs, startEpoch=progress.epoch, startStep=progress.step, device=session.device.type,
-        threads=session.job.threads, trainSamples=session.export.train.rows, parameters=session.parameter_count,
+        threads=torch.get_num_threads(), trainSamples=session.export.train.rows, parameters=session.parameter_count,
         resumedFrom=None if resumed_from is None else str(resumed_from),
     )
 

@@ -131,14 +131,14 @@ def make_criterion(task: str, hyperparameters: dict[str, Any], export: Export, d
 
 def class_weights(setting: str | list[float] | None, export: Export) -> list[float] | None:
     """"balanced" is scikit-learn's n_samples / (n_classes * count); a class missing from the train part gets 1."""
-    if setting != "balanced":
+    if setting is None or isinstance(setting, list):
         return setting
     counts = np.bincount(export.train.y, minlength=export.classes)
     return [export.train.rows / (export.classes * count) if count else 1.0 for count in counts]
 
 
-def check_common(hyperparameters: dict[str, Any], export: Export, task: str) -> None:
-    """Checks that need the data: class weights must fit the classes."""
+def check_class_weights(hyperparameters: dict[str, Any], export: Export, task: str) -> None:
+    """Class weights need the data to be checked: they must fit the export's classes."""
     weights = hyperparameters["classWeights"]
     if weights is not None and task == "regression":
         raise BadSpec("hyperparameter 'classWeights' applies to classification only")

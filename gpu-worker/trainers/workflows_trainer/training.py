@@ -81,7 +81,7 @@ class Loop:
             progress.batch, progress.step = batch + 1, progress.step + 1
             progress.epoch_loss_sum += loss * len(indexes)
             progress.epoch_samples += len(indexes)
-            self._report_progress(loss)
+            self._report_progress()
             if self.stop.requested:
                 return False
         return True
@@ -100,11 +100,13 @@ class Loop:
         self.clock.epoch_samples += len(indexes)
         return value
 
-    def _report_progress(self, loss: float) -> None:
+    def _report_progress(self) -> None:
+        """The epoch's mean loss so far: one batch's loss is too noisy to show."""
         now = time.perf_counter()
         if now - self.clock.last_report >= PROGRESS_INTERVAL_SECONDS:
             self.clock.last_report = now
-            self.events.emit("progress", epoch=self.progress.epoch + 1, step=self.progress.step, loss=loss)
+            progress = self.progress
+            self.events.emit("progress", epoch=progress.epoch + 1, step=progress.step, loss=progress.epoch_loss_sum / progress.epoch_samples)
 
     def _finish_epoch(self) -> None:
         """Validates, records the epoch, updates the best state and early stopping, then reports and checkpoints."""
