@@ -2,7 +2,9 @@
 
 import json
 import math
+import os
 import sys
+from collections.abc import Callable
 from typing import Any, TextIO
 
 
@@ -33,13 +35,24 @@ def to_json(value: Any, indent: int | None = None) -> str:
 class EventWriter:
     """Writes events to the stream the worker reads; nothing else may reach that stream."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, on_lost: Callable[[str], None]) -> None:
         self._stream = stream
+        self._on_lost = on_lost
 
     def emit(self, event: str, **fields: Any) -> None:
         """One line per event, flushed, so a consumer never sees half an object."""
-        self._stream.write(to_json({"event": event, **fields}) + "\n")
-        self._stream.flush()
+        try:
+            self._stream.write(to_json({"event": event, **fields}) + "\n")
+            self._stream.flush()
+        except BrokenPipeError:
+            self._lost()
+
+    def _lost(self) -> None:
+        """The reader is gone (the worker died): no one will see more events, so the run stops at the next batch with
+        a checkpoint, as on SIGTERM. Later events go nowhere rather than failing again."""
+        log("stdout was closed: stopping after the current batch")
+        self._stream = open(os.devnull, "w", encoding="utf-8")
+        self._on_lost("closed stdout")
 
 
 def log(message: str) -> None:

@@ -42,7 +42,7 @@ def main(definition: TrainerDefinition, argv: Sequence[str]) -> int:
     """Runs one job; every failure is an error event plus stderr text and its exit code, never a bare traceback."""
     stop = StopRequest()
     stop.install()
-    events = EventWriter(_claim_stdout())
+    events = EventWriter(_claim_stdout(), stop.request)
     try:
         return _run(definition, argv, events, stop)
     except TrainerError as error:
@@ -67,7 +67,7 @@ def _run(definition: TrainerDefinition, argv: Sequence[str], events: EventWriter
     _started(events, session, progress, arguments.resume)
     loop = Loop(session, progress, events, stop, out)
     if not loop.run():
-        log(f"stopped by {stop.signal_name} after epoch {progress.epoch} step {progress.step}; checkpoint written")
+        log(f"stopped by {stop.reason} after epoch {progress.epoch} step {progress.step}; checkpoint written")
         return EXIT_INTERRUPTED
     loop.write_checkpoint()
     validation, _ = write_all(session, progress, out)
