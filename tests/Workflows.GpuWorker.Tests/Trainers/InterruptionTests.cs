@@ -30,7 +30,7 @@ public sealed class InterruptionTests(SampleTraining samples)
         Assert.False(File.Exists(Path.Combine(outDirectory, "model.onnx")));
         var checkpoint = Path.Combine(outDirectory, "checkpoint.pt");
 
-        var resumed = (await TrainerProcess.RunAsync(job, data, outDirectory, timeout.Token, resume: checkpoint)).AssertCompleted();
+        var resumed = (await TrainerProcess.RunAsync(job, data, outDirectory, checkpoint, timeout.Token)).AssertCompleted();
 
         var started = resumed.Single("started");
         Assert.Equal(savedEpoch, started.GetProperty("startEpoch").GetInt32());
@@ -52,7 +52,7 @@ public sealed class InterruptionTests(SampleTraining samples)
         var shared = await samples.TrainedAsync(SampleTraining.BreastCancer, timeout.Token);
         var job = samples.SharedJob(SampleTraining.BreastCancer) with { Seed = 1 };
 
-        var run = await TrainerProcess.RunAsync(job, samples.Export(SampleTraining.BreastCancer), samples.NewOutDirectory("other-job"), timeout.Token, resume: Path.Combine(shared.OutDirectory, "checkpoint.pt"));
+        var run = await TrainerProcess.RunAsync(job, samples.Export(SampleTraining.BreastCancer), samples.NewOutDirectory("other-job"), Path.Combine(shared.OutDirectory, "checkpoint.pt"), timeout.Token);
 
         run.AssertBadSpec("another job", "seed");
     }

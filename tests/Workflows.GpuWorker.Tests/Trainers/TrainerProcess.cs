@@ -56,7 +56,11 @@ public sealed class TrainerProcess : IDisposable
     }
 
     /// <summary>Runs a job to its end.</summary>
-    public static async Task<TrainerRun> RunAsync(TrainerJob job, string dataDirectory, string outDirectory, CancellationToken cancellationToken, string? resume = null)
+    public static Task<TrainerRun> RunAsync(TrainerJob job, string dataDirectory, string outDirectory, CancellationToken cancellationToken) =>
+        RunAsync(job, dataDirectory, outDirectory, resume: null, cancellationToken);
+
+    /// <summary>Runs a job to its end, resuming from <paramref name="resume"/> when it is not null.</summary>
+    public static async Task<TrainerRun> RunAsync(TrainerJob job, string dataDirectory, string outDirectory, string? resume, CancellationToken cancellationToken)
     {
         using var trainer = Start(job, dataDirectory, outDirectory, resume);
         return await trainer.CompleteAsync(cancellationToken);
