@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Workflows.Orchestrations.Pipelines;
+using Workflows.Testing;
 
 namespace Workflows.Orchestrations.Tests.Pipelines;
 

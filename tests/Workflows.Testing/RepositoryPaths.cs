@@ -1,10 +1,12 @@
-namespace Workflows.Orchestrations.Tests.Pipelines;
+namespace Workflows.Testing;
 
-/// <summary>Finds the checkout the tests run from, so they can read the shipped <c>pipelines/</c> folder.</summary>
-internal static class RepositoryPaths
+/// <summary>Finds the checkout the tests run from, so they can read the shipped <c>pipelines/</c> folder and the trainers' sources.</summary>
+public static class RepositoryPaths
 {
+    /// <summary>The folder holding Workflows.sln.</summary>
     public static string Root { get; } = FindRoot();
 
+    /// <summary>The shipped pipeline definitions and, under <c>data/</c>, their sample data.</summary>
     public static string Pipelines => Path.Combine(Root, "pipelines");
 
     private static string FindRoot()

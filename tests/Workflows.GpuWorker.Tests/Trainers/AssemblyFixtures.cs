@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(Workflows.GpuWorker.Tests.Trainers.SampleTraining))]
