@@ -147,17 +147,9 @@ public sealed class TrainingTests(PostgresFixture postgres)
     public async Task A_sweep_of_four_trials_keeps_every_trial_and_picks_the_best_by_the_validation_metric()
     {
         var pipelines = TinyPipeline.Directory();
-        await File.WriteAllTextAsync(Path.Combine(pipelines, "tiny.yaml"), File.ReadAllText(Path.Combine(pipelines, "tiny.yaml")).Replace("""
-                hyperparameters:
-                  epochs: 5
-            """, """
-                hyperparameters:
-                  epochs: 15
-                sweep:
-                  hiddenLayers: [[2], [16]]
-                  learningRate: [0.0003, 0.03]
-                maxParallelTrials: 2
-            """, StringComparison.Ordinal), TestContext.Current.CancellationToken);
+        var definition = Path.Combine(pipelines, "tiny.yaml");
+        var sweep = "    epochs: 15\n  sweep:\n    hiddenLayers: [[2], [16]]\n    learningRate: [0.0003, 0.03]\n  maxParallelTrials: 2\n";
+        await File.WriteAllTextAsync(definition, File.ReadAllText(definition).Replace("    epochs: 5\n", sweep, StringComparison.Ordinal), TestContext.Current.CancellationToken);
         await using var platform = await TestPlatform.StartAsync(postgres, pipelines);
         using var timeout = TestTimeout.Start(Patience);
         await platform.UploadAsync("tiny", new StringContent(TinyPipeline.Csv(7, rows: 300)), timeout.Token);
