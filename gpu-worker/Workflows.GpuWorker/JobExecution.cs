@@ -14,6 +14,9 @@ namespace Workflows.GpuWorker;
 /// </summary>
 internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers, WorkerOptions options, WorkerDevice device, ILogger logger)
 {
+    /// <summary>The progress phase of a trainer that was started and has not reported yet.</summary>
+    public const string Launched = "launched";
+
     private static readonly ActivitySource Tracing = new("Workflows.GpuWorker");
     private static readonly JsonSerializerOptions JobJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -102,7 +105,7 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
     /// <summary>Follows the trainer until it exits: heartbeats, checkpoint uploads, and stopping it when told to.</summary>
     private async Task<JobReport> SuperviseAsync(LeasedJob lease, TrainerProcess trainer, string output, CancellationToken stopping)
     {
-        var state = new SupervisionState();
+        var state = new SupervisionState { Progress = new TrainerProgress(Launched, lease.CheckpointEpoch, null, null, null, null, null) };
         var checkpoints = Channel.CreateBounded<int?>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
         using var heartbeatStop = new CancellationTokenSource();
         var uploads = UploadCheckpointsAsync(lease, checkpoints.Reader, Path.Combine(output, JobArtifacts.Checkpoint), state);
@@ -182,13 +185,13 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         }
     }
 
+    /// <summary>Beats at once (the job shows as launched the moment its trainer starts), then every interval.</summary>
     private async Task HeartbeatAsync(LeasedJob lease, TrainerProcess trainer, SupervisionState state, CancellationToken cancellationToken)
     {
-        var interval = TimeSpan.FromSeconds(Math.Max(0.2, lease.HeartbeatSeconds));
-        using var timer = new PeriodicTimer(interval);
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(0.2, lease.HeartbeatSeconds)));
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            do
             {
                 HeartbeatReply reply;
                 try
@@ -209,6 +212,7 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
                     return;
                 }
             }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

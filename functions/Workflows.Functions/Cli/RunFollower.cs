@@ -1,4 +1,5 @@
 using Spectre.Console;
+using Workflows.Orchestrations.Training;
 using Workflows.Functions.Api;
 
 namespace Workflows.Functions.Cli;
@@ -46,6 +47,28 @@ public static class RunFollower
         {
             table.AddRow(Markup.Escape(stage.Stage), Colour(stage.Outcome), $"{stage.StartedAt:HH:mm:ss.fff}",
                 stage.DurationSeconds is { } seconds ? $"{seconds:F2} s" : "", Markup.Escape(stage.Detail ?? ""));
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// A run's training jobs: each trial's swept parameters (those that differ between trials), where it trained, and
+    /// its validation metrics.
+    /// </summary>
+    public static Table TrialTable(IReadOnlyList<TrainingJob> jobs)
+    {
+        var swept = jobs.SelectMany(j => j.Spec.Hyperparameters.Keys).Distinct()
+            .Where(key => jobs.Select(j => j.Spec.Hyperparameters.TryGetValue(key, out var v) ? v.GetRawText() : "").Distinct().Count() > 1).ToList();
+        var table = new Table().AddColumns("trial", "state", "swept", "attempts", "worker", "epochs", "validation");
+        foreach (var job in jobs)
+        {
+            var result = job.Result;
+            table.AddRow($"{job.Trial}", Colour(job.State.ToString()),
+                Markup.Escape(string.Join(" ", swept.Select(key => $"{key}={(job.Spec.Hyperparameters.TryGetValue(key, out var v) ? v.GetRawText() : "-")}"))),
+                $"{job.Attempt}/{job.MaxAttempts}", Markup.Escape(job.WorkerId ?? ""),
+                result is null ? "" : $"{result.EpochsRun} (best {result.BestEpoch})",
+                Markup.Escape(result is null ? job.Error ?? "" : string.Join(" ", result.Metrics.Where(m => m.Key is "accuracy" or "f1_macro" or "roc_auc" or "rmse" or "r2").Select(m => $"{m.Key} {m.Value:0.###}"))));
         }
 
         return table;

@@ -11,14 +11,16 @@ using Workflows.Functions.Hosting;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Platform;
 using Workflows.Orchestrations.Runs;
+using Workflows.Orchestrations.Training;
 
 namespace Workflows.Functions.Demo;
 
 /// <summary>
 /// <c>wf demo</c>, the main job: on a fresh data directory it starts PostgreSQL and the host, drops the breast-cancer
 /// data into the drop folder, and follows the ingestion and the pipeline run it starts, as far as the planes built so
-/// far go; then it drops a damaged copy and shows its quarantine report. It succeeds only if each step ended as it
-/// should: the data registered, the damaged file quarantined, and the run stopped at the first stage not built yet.
+/// far go: the sweep trains on the host's embedded worker; then it drops a damaged copy and shows its quarantine
+/// report. It succeeds only if each step ended as it should: the data registered, every trial trained, the run stopped
+/// at the first stage not built yet (evaluation), and the damaged file quarantined.
 /// </summary>
 public static class DemoCommand
 {
@@ -65,10 +67,13 @@ public static class DemoCommand
             AnsiConsole.MarkupLine($"2. The new version starts a run of pipeline '{Pipeline}' (runOnNewVersion); following it:");
             var run = await RunFollower.FollowAsync(host, await WaitForRunAsync(host, cancellationToken), AnsiConsole.Console, cancellationToken);
             var last = run.Stages.LastOrDefault();
-            var stoppedAtTraining = run.Status == "Failed" && last is { Stage: RunStages.Train, Outcome: "Failed" }
+            var stoppedAtEvaluation = run.Status == "Failed" && last is { Stage: RunStages.Evaluate, Outcome: "Failed" }
                 && run.Stages.Take(run.Stages.Count - 1).All(s => s.Outcome == "Succeeded");
-            outcome.Add(("run", stoppedAtTraining, $"{run.Status} at {last?.Stage}: {last?.Detail}"));
+            outcome.Add(("run", stoppedAtEvaluation, $"{run.Status} at {last?.Stage}: {last?.Detail}"));
             AnsiConsole.Write(RunFollower.StageTable(run).Title($"Run {Markup.Escape(run.Id)}: {run.Status}"));
+            var jobs = await host.GetAsync<List<TrainingJob>>($"api/runs/{run.Id}/jobs", cancellationToken);
+            outcome.Add(("train", jobs.Count > 0 && jobs.All(j => j.State == TrainingJobState.Succeeded), $"{jobs.Count(j => j.State == TrainingJobState.Succeeded)} of {jobs.Count} trials trained"));
+            AnsiConsole.Write(RunFollower.TrialTable(jobs).Title("Trials"));
             AnsiConsole.MarkupLine($"Explore: {Markup.Escape(run.Links.StatusQueryGetUri)}, {Markup.Escape(host.BaseUrl)}/api/datasets/{Dataset}/versions, {Markup.Escape(host.BaseUrl)}/api/openapi.json");
         }
 

@@ -30,9 +30,12 @@ internal sealed class EmbeddedWorker(IServer server, IHostApplicationLifetime li
         settings.HostUrl = LoopbackUrl(server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? PlatformHost.DefaultUrl);
         settings.Token = token.Token;
         settings.Name = $"{Environment.MachineName}-embedded-{Environment.ProcessId}";
+        // Stop with the application's first signal: the web server stops before this service does, and a worker still
+        // polling it would only log refusals.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         try
         {
-            await new WorkerAgent(settings, loggers).RunAsync(stoppingToken).ConfigureAwait(false);
+            await new WorkerAgent(settings, loggers).RunAsync(stopping.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or FileNotFoundException or InvalidDataException)
         {
