@@ -97,6 +97,30 @@ public sealed class TrainingTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_worker_asked_to_stop_lets_its_trainer_checkpoint_and_hands_the_job_back_without_using_an_attempt()
+    {
+        await using var platform = await TestPlatform.StartAsync(postgres);
+        using var timeout = TestTimeout.Start(Patience);
+        await platform.UploadFileAsync("breast-cancer", TestPlatform.DataFile("breast_cancer.csv"), timeout.Token);
+        await using var leaving = TestWorker.Start(platform.BaseUrl, "leaving");
+        var runId = (await platform.StartRunAsync("breast-cancer", timeout.Token, LongTraining(epochs: 100))).Id;
+        await WaitForAsync(async () => (await platform.JobsAsync(runId, timeout.Token)).FirstOrDefault(j => j.CheckpointEpoch >= 2), timeout.Token);
+
+        Assert.Equal(0, await leaving.StopAsync(timeout.Token));
+        var handedBack = Assert.Single(await platform.JobsAsync(runId, timeout.Token));
+        await using var taker = TestWorker.Start(platform.BaseUrl, "taker");
+        await platform.WaitForRunAsync(runId, timeout.Token);
+        var job = Assert.Single(await platform.JobsAsync(runId, timeout.Token));
+
+        Assert.Equal(TrainingJobState.Queued, handedBack.State);
+        Assert.Equal(0, handedBack.Attempt);
+        Assert.Contains("Interrupted: worker leaving stopped", handedBack.Error, StringComparison.Ordinal);
+        Assert.Equal(TrainingJobState.Succeeded, job.State);
+        Assert.Equal(1, job.Attempt);
+        Assert.True(job.Result!.StartEpoch >= handedBack.CheckpointEpoch, $"resumed at {job.Result.StartEpoch}, handed back at {handedBack.CheckpointEpoch}");
+    }
+
+    [Fact]
     public async Task Cancelling_a_run_stops_its_trainer_within_seconds_and_the_worker_takes_the_next_job()
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());

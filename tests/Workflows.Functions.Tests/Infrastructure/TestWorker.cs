@@ -64,6 +64,18 @@ public sealed class TestWorker : IAsyncDisposable
     /// <summary>SIGKILL to the worker and its trainer: no goodbye, no checkpoint, no report.</summary>
     public void Kill() => process.Kill(entireProcessTree: true);
 
+    /// <summary>SIGTERM to the worker alone, as `docker stop` or a scale-down sends it; waits until it has exited and returns its exit code.</summary>
+    public async Task<int> StopAsync(CancellationToken cancellationToken)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+
+        await process.WaitForExitAsync(cancellationToken);
+        return process.ExitCode;
+    }
+
     public bool HasExited => process.HasExited;
 
     public async ValueTask DisposeAsync()
