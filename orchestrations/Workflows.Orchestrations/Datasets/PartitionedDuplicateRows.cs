@@ -68,7 +68,13 @@ internal sealed class PartitionedDuplicateRows : DuplicateRows
         return RowFinding.Merge(found);
     }
 
-    protected override void Add(ulong hash, long row, long line) =>
+    /// <summary>
+    /// Adds the hash of a row seen before every row added here (see <see cref="GrowingDuplicateRows"/>): later equal
+    /// rows are duplicates of it. Seeds are distinct and precede the rows, so they are never reported themselves.
+    /// </summary>
+    public void Seed(ulong hash) => Add(hash, -1, 0);
+
+    public override void Add(ulong hash, long row, long line) =>
         _partitions[(int)(hash >> _partitionShift)].Append(new SpilledRow(hash, row, line));
 
     protected override void Dispose(bool disposing)

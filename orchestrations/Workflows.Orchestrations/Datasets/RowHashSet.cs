@@ -29,6 +29,9 @@ internal sealed class RowHashSet
         _slots = new ulong[slots];
     }
 
+    /// <summary>The hashes in the set, in no particular order.</summary>
+    public IEnumerable<ulong> Hashes => _slots.Where(slot => slot != 0);
+
     /// <summary>Empties the set, keeping its table for the next partition's hashes.</summary>
     public void Clear()
     {
@@ -108,7 +111,7 @@ internal sealed class RowHashSet
         }
     }
 
-    /// <summary>Only when the file grew between the passes: the table was sized for the first pass's rows.</summary>
+    /// <summary>When the row count was only a guess (<see cref="GrowingDuplicateRows"/>) or the file grew between passes.</summary>
     private void Grow()
     {
         var larger = new ulong[_slots.Length * 2];

@@ -28,23 +28,40 @@ internal static class Utf8Values
     /// </summary>
     public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value, out bool isInteger, out bool isCanonical)
     {
-        if (TryParseFast(text, out value, out isInteger, out isCanonical))
+        var number = ParseDouble(text);
+        (value, isInteger, isCanonical) = (number.Value, number.IsInteger, number.IsCanonical);
+        return number.Parsed;
+    }
+
+    /// <summary>As <see cref="TryParseDouble"/>, with the outcome as one value.</summary>
+    public static ParsedNumber ParseDouble(ReadOnlySpan<byte> text)
+    {
+        if (TryParseFast(text, out var value, out var isInteger, out var isCanonical))
         {
-            return true;
+            return new ParsedNumber(true, value, isInteger, isCanonical, Exact: true);
         }
 
         isInteger = TryParseLongSlow(text, out _);
-        isCanonical = false;
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        var parsed = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        return new ParsedNumber(parsed, value, isInteger, false, Exact: false);
     }
 
     /// <summary>Parses a whole number; <paramref name="isCanonical"/> when the text is its canonical form.</summary>
-    public static bool TryParseLong(ReadOnlySpan<byte> text, out long value, out bool isCanonical)
+    public static bool TryParseLong(ReadOnlySpan<byte> text, out long value, out bool isCanonical) =>
+        TryParseLong(text, ParsedNumber.None, out value, out isCanonical);
+
+    /// <summary>As <see cref="TryParseLong(ReadOnlySpan{byte}, out long, out bool)"/>, reusing the text's parse as a real number when it has one.</summary>
+    public static bool TryParseLong(ReadOnlySpan<byte> text, ParsedNumber parsed, out long value, out bool isCanonical)
     {
-        if (TryParseFast(text, out var real, out var isInteger, out isCanonical) && isInteger)
+        if (!parsed.Parsed && TryParseFast(text, out var real, out var isInteger, out var canonical))
         {
-            value = (long)real;
-            isCanonical &= !text.SequenceEqual("-0"u8); // the long is 0
+            parsed = new ParsedNumber(true, real, isInteger, canonical, Exact: true);
+        }
+
+        if (parsed is { Exact: true, IsInteger: true })
+        {
+            value = (long)parsed.Value;
+            isCanonical = parsed.IsCanonical && !text.SequenceEqual("-0"u8); // the long is 0
             return true;
         }
 
