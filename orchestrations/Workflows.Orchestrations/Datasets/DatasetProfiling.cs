@@ -151,12 +151,12 @@ internal sealed class DatasetProfiling : IDisposable
             return;
         }
 
+        _rows += batch.Count;
+        _rowBytes += batch.Bytes;
         _cells!.BeginRows(batch);
         for (var i = 0; i < batch.Count; i++)
         {
             var canonical = _cells.RowText(batch, i, _row);
-            _rows++;
-            _rowBytes += batch.RowBytes(i).Length;
             _duplicates.Add(canonical, batch.Row(i), batch.Line(i));
             _sink?.Write(canonical);
         }
@@ -195,7 +195,7 @@ internal sealed class DatasetProfiling : IDisposable
         _numbers.Dispose();
     }
 
-    /// <summary>Rows in the whole file, from the rows so far and their bytes.</summary>
+    /// <summary>Rows in the whole file, from the rows so far (their batch included) and their bytes.</summary>
     private long EstimateRows(long sourceBytes) => _rowBytes == 0 ? 0 : (long)((double)sourceBytes / _rowBytes * _rows);
 
     private void ReadRow(CsvRowReader reader)

@@ -16,8 +16,8 @@ internal sealed class InMemoryDuplicateRows(long expectedRows) : DuplicateRows
     private readonly RowFinding _found = new();
     private int _count;
 
-    /// <summary>The distinct hashes added so far (0 stands as 1), once <see cref="Finish"/> has run.</summary>
-    public IEnumerable<ulong> Hashes => _hashes.Hashes;
+    /// <summary>The set of distinct hashes (0 stands as 1); complete once <see cref="Finish"/> has run.</summary>
+    public RowHashSet Hashes => _hashes;
 
     public override RowFinding Finish(CancellationToken cancellationToken)
     {

@@ -15,8 +15,9 @@ internal sealed class NumberSpill : IDisposable
     private const int HeaderBytes = 2 * sizeof(int);
 
     private readonly SafeFileHandle _file;
+
+    /// <summary>Each column's block: column, count, values. The count lives in it, not in an array shared by the columns, whose threads would contend for its cache line.</summary>
     private readonly byte[]?[] _blocks;
-    private readonly int[] _buffered;
     private readonly Lock _reserve = new();
     private long _length;
 
@@ -25,26 +26,29 @@ internal sealed class NumberSpill : IDisposable
         Directory.CreateDirectory(directory);
         _file = File.OpenHandle(Path.Combine(directory, ".numbers-" + Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose);
         _blocks = new byte[columns][];
-        _buffered = new int[columns];
     }
 
     /// <summary>Adds one value of a column. Calls for one column must not overlap; calls for different columns may.</summary>
     public void Add(int column, double value)
     {
-        var block = _blocks[column] ??= new byte[HeaderBytes + (BlockValues * sizeof(double))];
-        MemoryMarshal.Write(block.AsSpan(HeaderBytes + (_buffered[column] * sizeof(double))), in value);
-        if (++_buffered[column] == BlockValues)
+        var block = _blocks[column] ??= NewBlock(column);
+        ref var count = ref Count(block);
+        MemoryMarshal.Write(block.AsSpan(HeaderBytes + (count * sizeof(double))), in value);
+        if (++count == BlockValues)
         {
-            WriteBlock(column);
+            WriteBlock(block);
         }
     }
 
     /// <summary>Adds every spilled value to its column's histogram (none for a null one), once all values are in.</summary>
     public void CountInto(IReadOnlyList<HistogramCounter?> histograms, CancellationToken cancellationToken)
     {
-        for (var column = 0; column < _blocks.Length; column++)
+        foreach (var columnBlock in _blocks)
         {
-            WriteBlock(column);
+            if (columnBlock is not null)
+            {
+                WriteBlock(columnBlock);
+            }
         }
 
         using var stream = new FileStream(_file, FileAccess.Read, 1 << 20);
@@ -70,26 +74,33 @@ internal sealed class NumberSpill : IDisposable
 
     public void Dispose() => _file.Dispose();
 
-    private void WriteBlock(int column)
+    private static byte[] NewBlock(int column)
     {
-        var count = _buffered[column];
+        var block = new byte[HeaderBytes + (BlockValues * sizeof(double))];
+        MemoryMarshal.Write(block, in column);
+        return block;
+    }
+
+    private static ref int Count(byte[] block) => ref MemoryMarshal.Cast<byte, int>(block.AsSpan(sizeof(int), sizeof(int)))[0];
+
+    private void WriteBlock(byte[] block)
+    {
+        ref var count = ref Count(block);
         if (count == 0)
         {
             return;
         }
 
-        var block = _blocks[column]!.AsSpan(0, HeaderBytes + (count * sizeof(double)));
-        MemoryMarshal.Write(block, in column);
-        MemoryMarshal.Write(block[sizeof(int)..], in count);
+        var bytes = block.AsSpan(0, HeaderBytes + (count * sizeof(double)));
         long offset;
         lock (_reserve)
         {
             offset = _length;
-            _length += block.Length;
+            _length += bytes.Length;
         }
 
         // Blocks of different columns go to disjoint ranges, so two threads may write at once.
-        RandomAccess.Write(_file, block, offset);
-        _buffered[column] = 0;
+        RandomAccess.Write(_file, bytes, offset);
+        count = 0;
     }
 }
