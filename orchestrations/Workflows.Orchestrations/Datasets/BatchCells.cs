@@ -36,10 +36,14 @@ internal sealed class BatchCells
         var rewritten = _rewritten[column];
         text.Clear();
         rewritten.Clear();
-        for (var i = 0; i < batch.Count; i++)
+        var buffer = batch.Buffer;
+        var fields = batch.Column(column);
+        var rows = batch.Rows;
+        var lines = batch.Lines;
+        for (var i = 0; i < fields.Length; i++)
         {
-            var field = batch.Field(i, column);
-            var (row, line) = (batch.Row(i), batch.Line(i));
+            var field = buffer.AsSpan(fields[i].Start, fields[i].Length);
+            var (row, line) = (rows[i], lines[i]);
             var parsed = scan is null ? ParsedNumber.None : scan.Add(field, row, line);
             var start = text.Length;
             if (!profiler.Add(field, parsed, row, line, text))

@@ -42,10 +42,13 @@ internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int see
     /// <summary>Adds every row of a batch, in order.</summary>
     public void AddColumn(RowBatch batch)
     {
-        var column = plan.Index;
-        for (var i = 0; i < batch.Count; i++)
+        var buffer = batch.Buffer;
+        var fields = batch.Column(plan.Index);
+        var rows = batch.Rows;
+        var lines = batch.Lines;
+        for (var i = 0; i < fields.Length; i++)
         {
-            Add(batch.Field(i, column), batch.Row(i), batch.Line(i));
+            Add(buffer.AsSpan(fields[i].Start, fields[i].Length), rows[i], lines[i]);
         }
     }
 

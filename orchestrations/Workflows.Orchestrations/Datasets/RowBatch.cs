@@ -47,6 +47,18 @@ internal sealed class RowBatch(int fieldCount)
         Count++;
     }
 
+    /// <summary>The buffer the fields are in.</summary>
+    public byte[] Buffer => _buffer;
+
+    /// <summary>Where one column's fields are in <see cref="Buffer"/>, row by row.</summary>
+    public ReadOnlySpan<(int Start, int Length)> Column(int column) => _fields.AsSpan(column * _rows.Length, Count);
+
+    /// <summary>The data rows' indexes in the file (see <see cref="Row"/>).</summary>
+    public ReadOnlySpan<long> Rows => _rows.AsSpan(0, Count);
+
+    /// <summary>The rows' physical lines (see <see cref="Line"/>).</summary>
+    public ReadOnlySpan<long> Lines => _lines.AsSpan(0, Count);
+
     public ReadOnlySpan<byte> Field(int row, int column)
     {
         var (start, length) = _fields[(column * _rows.Length) + row];

@@ -20,7 +20,8 @@ internal static class Utf8Values
     ];
 
     /// <summary>Leading and trailing ASCII spaces and tabs removed: "1, 2" is common and means 2.</summary>
-    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> value) => value.Trim(" \t"u8);
+    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> value) =>
+        value.IsEmpty || (!IsSpaceOrTab(value[0]) && !IsSpaceOrTab(value[^1])) ? value : value.Trim(" \t"u8); // most values have nothing to trim
 
     /// <summary>
     /// Parses a real number. <paramref name="isInteger"/>: the text is a plain whole number that fits a long.
@@ -38,12 +39,12 @@ internal static class Utf8Values
     {
         if (TryParseFast(text, out var value, out var isInteger, out var isCanonical))
         {
-            return new ParsedNumber(true, value, isInteger, isCanonical, Exact: true);
+            return new ParsedNumber(true, value, isInteger, isCanonical, exact: true);
         }
 
         isInteger = TryParseLongSlow(text, out _);
         var parsed = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-        return new ParsedNumber(parsed, value, isInteger, false, Exact: false);
+        return new ParsedNumber(parsed, value, isInteger, false, exact: false);
     }
 
     /// <summary>Parses a whole number; <paramref name="isCanonical"/> when the text is its canonical form.</summary>
@@ -55,7 +56,7 @@ internal static class Utf8Values
     {
         if (!parsed.Parsed && TryParseFast(text, out var real, out var isInteger, out var canonical))
         {
-            parsed = new ParsedNumber(true, real, isInteger, canonical, Exact: true);
+            parsed = new ParsedNumber(true, real, isInteger, canonical, exact: true);
         }
 
         if (parsed is { Exact: true, IsInteger: true })
@@ -95,6 +96,8 @@ internal static class Utf8Values
         value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
         return written;
     }
+
+    private static bool IsSpaceOrTab(byte b) => b is (byte)' ' or (byte)'\t';
 
     private static bool TryParseLongSlow(ReadOnlySpan<byte> text, out long value) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
