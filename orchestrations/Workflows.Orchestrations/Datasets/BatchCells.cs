@@ -11,6 +11,7 @@ internal sealed class BatchCells
     private readonly List<(int Row, int Start, int Length)>[] _rewritten;
     private readonly int[] _nextRewritten;
     private bool[] _rowRewritten = [];
+    private ulong[] _plainRowHashes = [];
 
     public BatchCells(int columns)
     {
@@ -53,6 +54,26 @@ internal sealed class BatchCells
         }
     }
 
+    /// <summary>
+    /// Hashes the plain rows as they are, for duplicate detection, while the columns are profiled on other threads:
+    /// most rows turn out to be their own canonical text (see <see cref="IsVerbatim"/>).
+    /// </summary>
+    public void HashPlainRows(RowBatch batch)
+    {
+        if (_plainRowHashes.Length < batch.Count)
+        {
+            _plainRowHashes = new ulong[batch.Count];
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch.IsPlain(i))
+            {
+                _plainRowHashes[i] = RowHashSet.Hash(batch.RowBytes(i));
+            }
+        }
+    }
+
     /// <summary>Marks the rows with a rewritten cell, once every column of the batch is profiled.</summary>
     public void BeginRows(RowBatch batch)
     {
@@ -72,14 +93,18 @@ internal sealed class BatchCells
         }
     }
 
-    /// <summary>The canonical text of the batch's row <paramref name="row"/> (rows in order), built in <paramref name="builder"/> when needed.</summary>
-    public ReadOnlySpan<byte> RowText(RowBatch batch, int row, CanonicalRowBuilder builder)
-    {
-        if (batch.IsPlain(row) && !_rowRewritten[row])
-        {
-            return batch.RowBytes(row);
-        }
+    /// <summary>Whether the row is its own canonical text: plain, with no rewritten cell. Its hash is <see cref="PlainRowHash"/>.</summary>
+    public bool IsVerbatim(RowBatch batch, int row) => batch.IsPlain(row) && !_rowRewritten[row];
 
+    /// <summary>The hash of a plain row's bytes (<see cref="HashPlainRows"/>).</summary>
+    public ulong PlainRowHash(int row) => _plainRowHashes[row];
+
+    /// <summary>
+    /// Builds the canonical text of a row that is not <see cref="IsVerbatim"/> in <paramref name="builder"/>. Rows
+    /// come in order.
+    /// </summary>
+    public ReadOnlySpan<byte> BuildRow(RowBatch batch, int row, CanonicalRowBuilder builder)
+    {
         builder.Clear();
         for (var column = 0; column < _text.Length; column++)
         {

@@ -113,35 +113,21 @@ internal sealed class DatasetProfiling : IDisposable
     }
 
     /// <summary>
-    /// Scans one column of a batch and profiles it as the type the column had after its first batch. Columns may be
-    /// scanned on different threads at once; <see cref="WriteRowsAsync"/> follows once all are done.
+    /// Scans a batch's columns and profiles each as the type it had after its first batch, one column per thread, with
+    /// the plain rows hashed beside them; <see cref="WriteRowsAsync"/> follows.
     /// </summary>
-    public void ScanColumn(ColumnScan scan, RowBatch batch)
-    {
-        var column = scan.Plan.Index;
-        if (Mispredicted)
+    public void ScanBatch(IReadOnlyList<ColumnScan> columns, RowBatch batch, ParallelOptions options) =>
+        Parallel.For(-1, columns.Count, options, item =>
         {
-            scan.AddColumn(batch);
-            return;
-        }
-
-        if (_profilers[column] is { } profiler)
-        {
-            _cells!.ScanAndProfile(scan, profiler, batch);
-        }
-        else
-        {
-            // The first batch decides the type to profile as, so it is scanned before it is profiled.
-            scan.AddColumn(batch);
-            profiler = _profilers[column] = _createProfiler(scan, scan.Type);
-            _cells!.ScanAndProfile(null, profiler, batch);
-        }
-
-        if (profiler.Type != scan.Type)
-        {
-            Mispredicted = true;
-        }
-    }
+            if (item >= 0)
+            {
+                ScanColumn(columns[item], batch);
+            }
+            else if (!Mispredicted)
+            {
+                _cells!.HashPlainRows(batch);
+            }
+        });
 
     /// <summary>The batch's canonical rows: to duplicate detection and the sink, in row order.</summary>
     public async ValueTask WriteRowsAsync(RowBatch batch, CancellationToken cancellationToken)
@@ -156,9 +142,17 @@ internal sealed class DatasetProfiling : IDisposable
         _cells!.BeginRows(batch);
         for (var i = 0; i < batch.Count; i++)
         {
-            var canonical = _cells.RowText(batch, i, _row);
-            _duplicates.Add(canonical, batch.Row(i), batch.Line(i));
-            _sink?.Write(canonical);
+            if (_cells.IsVerbatim(batch, i))
+            {
+                _duplicates.Add(_cells.PlainRowHash(i), batch.Row(i), batch.Line(i));
+                _sink?.Write(batch.RowBytes(i));
+            }
+            else
+            {
+                var canonical = _cells.BuildRow(batch, i, _row);
+                _duplicates.Add(canonical, batch.Row(i), batch.Line(i));
+                _sink?.Write(canonical);
+            }
         }
 
         if (_sink is not null)
@@ -193,6 +187,34 @@ internal sealed class DatasetProfiling : IDisposable
     {
         _duplicates.Dispose();
         _numbers.Dispose();
+    }
+
+    /// <summary>Scans one column of a batch and profiles it (see <see cref="ScanBatch"/>).</summary>
+    private void ScanColumn(ColumnScan scan, RowBatch batch)
+    {
+        var column = scan.Plan.Index;
+        if (Mispredicted)
+        {
+            scan.AddColumn(batch);
+            return;
+        }
+
+        if (_profilers[column] is { } profiler)
+        {
+            _cells!.ScanAndProfile(scan, profiler, batch);
+        }
+        else
+        {
+            // The first batch decides the type to profile as, so it is scanned before it is profiled.
+            scan.AddColumn(batch);
+            profiler = _profilers[column] = _createProfiler(scan, scan.Type);
+            _cells!.ScanAndProfile(null, profiler, batch);
+        }
+
+        if (profiler.Type != scan.Type)
+        {
+            Mispredicted = true;
+        }
     }
 
     /// <summary>Rows in the whole file, from the rows so far (their batch included) and their bytes.</summary>

@@ -154,22 +154,17 @@ internal sealed class DatasetScan
     private async ValueTask ScanAsync(RowBatch batch, CancellationToken cancellationToken)
     {
         var columns = Columns!;
-        var profiling = Profiling;
-        Parallel.For(0, columns.Length, new ParallelOptions { CancellationToken = cancellationToken }, column =>
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        if (Profiling is { } profiling)
         {
-            if (profiling is null)
-            {
-                columns[column].AddColumn(batch);
-            }
-            else
-            {
-                profiling.ScanColumn(columns[column], batch);
-            }
-        });
-        Rows += batch.Count;
-        if (profiling is not null)
-        {
+            profiling.ScanBatch(columns, batch, options);
+            Rows += batch.Count;
             await profiling.WriteRowsAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            Parallel.For(0, columns.Length, options, column => columns[column].AddColumn(batch));
+            Rows += batch.Count;
         }
 
         batch.Clear();
