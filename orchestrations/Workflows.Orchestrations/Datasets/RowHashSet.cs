@@ -9,8 +9,8 @@ namespace Workflows.Orchestrations.Datasets;
 /// probability about n²/2^65: under 3 in a million for 10 million rows, and a collision can only over-count duplicates.
 /// </summary>
 /// <remarks>
-/// The table is sized up front from the row count the first pass saw (or a partition's, see
-/// <see cref="PartitionedDuplicateRows"/>), so it never rehashes. Lookups miss the cache (the table is up to 16 MB for
+/// The table is sized up front from the row count the scan saw or estimated (or a partition's, see
+/// <see cref="PartitionedDuplicateRows"/>), so it rehashes only when an estimate fell short. Lookups miss the cache (the table is up to 16 MB for
 /// a million rows), so callers hand hashes over in batches
 /// (<see cref="AddBatch"/>): a tight loop of independent lookups lets the processor overlap the misses.
 /// </remarks>
