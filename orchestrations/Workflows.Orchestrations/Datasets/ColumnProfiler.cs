@@ -63,6 +63,7 @@ internal sealed class ColumnProfiler
         switch (Type)
         {
             case ColumnType.Numeric when (parsed.Parsed ? parsed : Utf8Values.ParseDouble(value)) is { Parsed: true, Value: var number, IsCanonical: var canonical } && double.IsFinite(number):
+                _numbers.Add(Scan.Plan.Index, number);
                 AddNumber(number, row, line);
                 if (!canonical)
                 {
@@ -71,6 +72,7 @@ internal sealed class ColumnProfiler
 
                 break;
             case ColumnType.Integer when Utf8Values.TryParseLong(value, parsed, out var whole, out var canonical):
+                _numbers.AddWhole(Scan.Plan.Index, whole);
                 AddNumber(whole, row, line);
                 if (!canonical)
                 {
@@ -110,9 +112,9 @@ internal sealed class ColumnProfiler
         Histogram = Type is ColumnType.Numeric or ColumnType.Integer && moments.Count > 0 ? HistogramCounter.Uniform(moments.Min, moments.Max) : null;
     }
 
+    /// <summary>The checks of a number; its histogram value is spilled by the caller, as a double or a long.</summary>
     private void AddNumber(double number, long row, long line)
     {
-        _numbers.Add(Scan.Plan.Index, number);
         _previousBins?.Add(number);
         if (_range is { } range && (number < range.Min || number > range.Max))
         {
