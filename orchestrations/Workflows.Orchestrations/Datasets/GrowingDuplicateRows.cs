@@ -1,8 +1,9 @@
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// Duplicate rows when the row count is not known in advance (the single-pass inspection). Rows stay in one in-memory
-/// set, sized from an estimate of the rows taken at the first row, up to the budget; past it, the set's hashes seed
+/// Duplicate rows when the row count is not known in advance (the single-pass inspection). At the first row the rows
+/// are estimated: a file estimated past the budget is partitioned from the start, as with a known count. Otherwise rows
+/// stay in one in-memory set, sized from the estimate; should they pass the budget after all, the set's hashes seed
 /// <see cref="PartitionedDuplicateRows"/> as earlier rows, and every later row spills after them. Memory stays flat,
 /// and the findings are exactly those of one set over all rows: the in-memory part's and the partitions' are over
 /// disjoint rows, and merge.
@@ -16,7 +17,11 @@ internal sealed class GrowingDuplicateRows(int inMemoryRows, string spillDirecto
 
     public override void Add(ulong hash, long row, long line)
     {
-        if (_partitioned is null && ++_rows > inMemoryRows)
+        if (_rows++ == 0)
+        {
+            Start();
+        }
+        else if (_inMemory is not null && _rows > inMemoryRows)
         {
             Spill();
         }
@@ -27,15 +32,29 @@ internal sealed class GrowingDuplicateRows(int inMemoryRows, string spillDirecto
         }
         else
         {
-            (_inMemory ??= new InMemoryDuplicateRows(Math.Clamp(estimateRows(), 1, inMemoryRows))).Add(hash, row, line);
+            _inMemory!.Add(hash, row, line);
         }
     }
 
     public override RowFinding Finish(CancellationToken cancellationToken) =>
-        _partitioned is not null ? RowFinding.Merge([_foundInMemory!, _partitioned.Finish(cancellationToken)])
-        : _inMemory?.Finish(cancellationToken) ?? new RowFinding();
+        _partitioned is null ? _inMemory?.Finish(cancellationToken) ?? new RowFinding()
+        : _foundInMemory is null ? _partitioned.Finish(cancellationToken)
+        : RowFinding.Merge([_foundInMemory, _partitioned.Finish(cancellationToken)]);
 
     protected override void Dispose(bool disposing) => _partitioned?.Dispose();
+
+    private void Start()
+    {
+        var estimate = estimateRows();
+        if (estimate > inMemoryRows)
+        {
+            _partitioned = new PartitionedDuplicateRows(estimate, inMemoryRows, spillDirectory);
+        }
+        else
+        {
+            _inMemory = new InMemoryDuplicateRows(Math.Max(1, estimate));
+        }
+    }
 
     private void Spill()
     {
