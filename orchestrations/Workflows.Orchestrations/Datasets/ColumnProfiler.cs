@@ -3,25 +3,28 @@ using Workflows.Orchestrations.Pipelines;
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// The second pass over one column, with its type known: canonical text, exact histogram, bins on the previous version's
-/// edges (for PSI), range checks, category counts and allowed labels.
+/// The profiling of one column as if its type were <see cref="Type"/>: canonical text, exact histogram, bins on the
+/// previous version's edges (for PSI), range checks, category counts and allowed labels. The histogram's values wait
+/// in a <see cref="NumberSpill"/> until the column's min and max are known (<see cref="CreateHistogram"/>).
 /// </summary>
 internal sealed class ColumnProfiler
 {
     private const int MaxNumberLength = 32;
 
+    private readonly NumberSpill _numbers;
     private readonly ValueRange? _range;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _allowed;
+    private readonly HistogramCounter? _previousBins;
 
-    public ColumnProfiler(ColumnScan scan, ValueRange? range, Histogram? previous, bool countCategories, IReadOnlyList<string>? allowedLabels)
+    public ColumnProfiler(ColumnScan scan, ColumnType type, NumberSpill numbers, ValueRange? range, Histogram? previous, bool countCategories, IReadOnlyList<string>? allowedLabels)
     {
         Scan = scan;
-        Type = scan.Type;
-        var numeric = scan.IsNumeric && scan.Moments.Count > 0;
-        Histogram = numeric ? HistogramCounter.Uniform(scan.Moments.Min, scan.Moments.Max) : null;
-        PreviousBins = numeric && previous is { Edges.Count: > 1 } ? HistogramCounter.WithEdges(previous.Edges) : null;
-        _range = scan.IsNumeric ? range : null;
-        Categories = countCategories || !scan.IsNumeric ? new CategoryCounter() : null;
+        Type = type;
+        _numbers = numbers;
+        var numeric = type is ColumnType.Numeric or ColumnType.Integer;
+        _previousBins = numeric && previous is { Edges.Count: > 1 } ? HistogramCounter.WithEdges(previous.Edges) : null;
+        _range = numeric ? range : null;
+        Categories = countCategories || !numeric ? new CategoryCounter() : null;
         _allowed = allowedLabels?.ToHashSet(StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
@@ -29,9 +32,11 @@ internal sealed class ColumnProfiler
 
     public ColumnType Type { get; }
 
-    public HistogramCounter? Histogram { get; }
+    /// <summary>20 equal-width bins between the column's min and max, counted once the pass is over.</summary>
+    public HistogramCounter? Histogram { get; private set; }
 
-    public HistogramCounter? PreviousBins { get; }
+    /// <summary>The values on the previous version's bins; null when there were none or the column has no numbers.</summary>
+    public HistogramCounter? PreviousBins => Scan.Moments.Count > 0 ? _previousBins : null;
 
     public CategoryCounter? Categories { get; }
 
@@ -40,73 +45,87 @@ internal sealed class ColumnProfiler
     public RowFinding DisallowedLabels { get; } = new();
 
     /// <summary>
-    /// Appends the field's canonical text to the row and profiles it. Numbers already in canonical form are copied as
-    /// they are: formatting is the slow part, and most files write numbers that way.
+    /// Profiles the field (<paramref name="parsed"/>: as the first pass parsed it, if it did) and returns true when the field as written is its canonical text (written with
+    /// <see cref="CanonicalRowBuilder.AppendText"/>); otherwise appends its canonical text to
+    /// <paramref name="output"/> and returns false. Numbers already in canonical form are taken as they are:
+    /// formatting is the slow part, and most files write numbers that way.
     /// </summary>
-    public void Add(ReadOnlySpan<byte> field, long row, long line, CanonicalRowBuilder output)
+    public bool Add(ReadOnlySpan<byte> field, ParsedNumber parsed, long row, long line, CanonicalRowBuilder output)
     {
         var value = Utf8Values.Trim(field);
         if (value.IsEmpty)
         {
-            return;
+            // Null: the canonical text is empty.
+            return field.IsEmpty;
         }
 
         var start = output.Length;
         switch (Type)
         {
-            case ColumnType.Numeric when Utf8Values.TryParseDouble(value, out var number, out _, out var canonical) && double.IsFinite(number):
+            case ColumnType.Numeric when (parsed.Parsed ? parsed : Utf8Values.ParseDouble(value)) is { Parsed: true, Value: var number, IsCanonical: var canonical } && double.IsFinite(number):
+                _numbers.Add(Scan.Plan.Index, number);
                 AddNumber(number, row, line);
-                if (canonical)
-                {
-                    output.Append(value);
-                }
-                else
+                if (!canonical)
                 {
                     output.Advance(Utf8Values.FormatDouble(number, output.GetSpan(MaxNumberLength)));
                 }
 
                 break;
-            case ColumnType.Integer when Utf8Values.TryParseLong(value, out var whole, out var canonical):
+            case ColumnType.Integer when Utf8Values.TryParseLong(value, parsed, out var whole, out var canonical):
+                _numbers.AddWhole(Scan.Plan.Index, whole);
                 AddNumber(whole, row, line);
-                if (canonical)
-                {
-                    output.Append(value);
-                }
-                else
+                if (!canonical)
                 {
                     output.Advance(Utf8Values.FormatLong(whole, output.GetSpan(MaxNumberLength)));
                 }
 
                 break;
             case ColumnType.Boolean when Utf8Values.TryParseBoolean(value, out var flag, out _):
-                output.Append(flag ? "true"u8 : "false"u8);
+                var word = flag ? "true"u8 : "false"u8;
+                if (!value.SequenceEqual(word))
+                {
+                    output.Append(word);
+                }
+
                 break;
             default:
                 // Categorical, or a value the first pass already reported as mismatched: kept as written.
-                output.AppendText(field);
-                Categories?.Add(field);
-                CheckLabel(field, row, line);
-                return;
+                Count(field, row, line);
+                return true;
         }
 
-        var written = output.Written[start..];
-        Categories?.Add(written);
-        CheckLabel(written, row, line);
+        if (output.Length == start && value.Length != field.Length)
+        {
+            // Canonical once trimmed.
+            output.Append(value);
+        }
+
+        var verbatim = output.Length == start;
+        Count(verbatim ? value : output.Written[start..], row, line);
+        return verbatim;
     }
 
+    /// <summary>The histogram's bins, once the column's min and max are known; the spilled values are counted into it next.</summary>
+    public void CreateHistogram()
+    {
+        var moments = Scan.Moments;
+        Histogram = Type is ColumnType.Numeric or ColumnType.Integer && moments.Count > 0 ? HistogramCounter.Uniform(moments.Min, moments.Max) : null;
+    }
+
+    /// <summary>The checks of a number; its histogram value is spilled by the caller, as a double or a long.</summary>
     private void AddNumber(double number, long row, long line)
     {
-        Histogram?.Add(number);
-        PreviousBins?.Add(number);
+        _previousBins?.Add(number);
         if (_range is { } range && (number < range.Min || number > range.Max))
         {
             OutOfRange.Add(row, line);
         }
     }
 
-    private void CheckLabel(ReadOnlySpan<byte> label, long row, long line)
+    private void Count(ReadOnlySpan<byte> canonical, long row, long line)
     {
-        if (_allowed is { } allowed && Categories is { } categories && !categories.IsIn(allowed, label))
+        Categories?.Add(canonical);
+        if (_allowed is { } allowed && Categories is { } categories && !categories.IsIn(allowed, canonical))
         {
             DisallowedLabels.Add(row, line);
         }

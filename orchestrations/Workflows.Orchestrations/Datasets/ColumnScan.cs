@@ -39,67 +39,83 @@ internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int see
 
     public bool IsNumeric => Type is ColumnType.Numeric or ColumnType.Integer;
 
-    public void Add(ReadOnlySpan<byte> field, long row, long line)
+    /// <summary>Adds every row of a batch, in order.</summary>
+    public void AddColumn(RowBatch batch)
+    {
+        var buffer = batch.Buffer;
+        var fields = batch.Column(plan.Index);
+        var rows = batch.Rows;
+        var lines = batch.Lines;
+        for (var i = 0; i < fields.Length; i++)
+        {
+            Add(buffer.AsSpan(fields[i].Start, fields[i].Length), rows[i], lines[i]);
+        }
+    }
+
+    /// <summary>Adds the next value; returns it as parsed as a number, when it was (see <see cref="ParsedNumber"/>).</summary>
+    public ParsedNumber Add(ReadOnlySpan<byte> field, long row, long line)
     {
         var value = Utf8Values.Trim(field);
         if (value.IsEmpty)
         {
             Nulls.Add(row, line);
-            return;
+            return ParsedNumber.None;
         }
 
         Values++;
         switch (plan.DeclaredType)
         {
             case ColumnType.Numeric:
-                AddNumber(value, row, line, requireInteger: false);
-                break;
+                return AddNumber(value, row, line, requireInteger: false);
             case ColumnType.Integer:
-                AddNumber(value, row, line, requireInteger: true);
-                break;
+                return AddNumber(value, row, line, requireInteger: true);
             case ColumnType.Boolean:
                 if (!Utf8Values.TryParseBoolean(value, out _, out _))
                 {
                     TypeMismatches.Add(row, line);
                 }
 
-                break;
+                return ParsedNumber.None;
             case ColumnType.Categorical:
-                break;
+                return ParsedNumber.None;
             default:
-                Infer(value, row, line);
-                break;
+                return Infer(value, row, line);
         }
     }
 
-    private void AddNumber(ReadOnlySpan<byte> value, long row, long line, bool requireInteger)
+    private ParsedNumber AddNumber(ReadOnlySpan<byte> value, long row, long line, bool requireInteger)
     {
-        if (!Utf8Values.TryParseDouble(value, out var number, out var isInteger, out _) || (requireInteger && !isInteger && double.IsFinite(number)))
+        var number = Utf8Values.ParseDouble(value);
+        if (!number.Parsed || (requireInteger && !number.IsInteger && double.IsFinite(number.Value)))
         {
             TypeMismatches.Add(row, line);
         }
-        else if (!double.IsFinite(number))
+        else if (!double.IsFinite(number.Value))
         {
             NonFinite.Add(row, line);
         }
         else
         {
-            Moments.Add(number);
-            Reservoir.Add(number);
+            Moments.Add(number.Value);
+            Reservoir.Add(number.Value);
         }
+
+        return number;
     }
 
-    private void Infer(ReadOnlySpan<byte> value, long row, long line)
+    private ParsedNumber Infer(ReadOnlySpan<byte> value, long row, long line)
     {
+        var number = ParsedNumber.None;
         if (_couldBeDouble)
         {
-            if (Utf8Values.TryParseDouble(value, out var number, out var isInteger, out _))
+            number = Utf8Values.ParseDouble(value);
+            if (number.Parsed)
             {
-                _couldBeLong &= isInteger;
-                if (double.IsFinite(number))
+                _couldBeLong &= number.IsInteger;
+                if (double.IsFinite(number.Value))
                 {
-                    Moments.Add(number);
-                    Reservoir.Add(number);
+                    Moments.Add(number.Value);
+                    Reservoir.Add(number.Value);
                 }
                 else
                 {
@@ -117,6 +133,8 @@ internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int see
             _couldBeBoolean = Utf8Values.TryParseBoolean(value, out _, out var isWord);
             _sawBooleanWord |= isWord;
         }
+
+        return number;
     }
 
     private ColumnType Inferred() => Values == 0 ? ColumnType.Categorical

@@ -5,8 +5,9 @@ internal static class CsvFile
 {
     /// <summary>
     /// Calls <paramref name="onRow"/> for every row, the header included (<see cref="CsvRowReader.RowsRead"/> is 1 for
-    /// it), and <paramref name="afterBuffer"/> after each buffer's rows (the last buffer's too), while their fields are
-    /// still in the buffer. Returns the structural error that stopped the file, or null when it was read to the end.
+    /// it), and <paramref name="afterBuffer"/> after each buffer's rows (the last buffer's too). Their fields stay
+    /// readable until <paramref name="afterBuffer"/> returns the next time, so it may hand them to work that it waits
+    /// for in its next call. Returns the structural error that stopped the file, or null when it was read to the end.
     /// Throws only for I/O errors and cancellation.
     /// </summary>
     public static async Task<CsvFormatError?> ReadRowsAsync(

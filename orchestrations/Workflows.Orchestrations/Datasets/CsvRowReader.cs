@@ -5,8 +5,9 @@ using System.Text.Unicode;
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// A streaming RFC 4180 reader over UTF-8 bytes. Rows are parsed in place from one pooled buffer (it grows only for a
-/// row longer than the buffer), fields are spans into it, so a row costs no allocation. Each buffer fill is checked for
+/// A streaming RFC 4180 reader over UTF-8 bytes. Rows are parsed in place from pooled buffers (they grow only for a
+/// row longer than a buffer), fields are spans into them, so a row costs no allocation. Two buffers take turns, so the
+/// rows of one fill stay readable while the next fill's rows are parsed. Each buffer fill is checked for
 /// NUL bytes and invalid UTF-8 before any row in it is parsed; rows before the bad byte are still returned, so the error
 /// names the row it is in.
 /// </summary>
@@ -21,6 +22,7 @@ internal sealed class CsvRowReader : IDisposable
 
     private readonly Stream _stream;
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+    private byte[] _spare = [];
     private int _start;
     private int _end;
     private int _parseEnd;
@@ -60,8 +62,20 @@ internal sealed class CsvRowReader : IDisposable
     /// <summary>Where the current row's field is in <see cref="Buffer"/>.</summary>
     public (int Start, int Length) FieldPosition(int index) => (_fieldStarts[index], _fieldLengths[index]);
 
-    /// <summary>The buffer the fields are in; it is reused (and may be replaced) by the next <see cref="FillAsync"/>.</summary>
+    /// <summary>
+    /// The buffer the fields are in. It stays as it is through the next <see cref="FillAsync"/>, and is reused by the
+    /// one after.
+    /// </summary>
     public byte[] Buffer => _buffer;
+
+    /// <summary>Where the current row's bytes, its line end included, are in <see cref="Buffer"/>.</summary>
+    public (int Start, int Length) RowPosition { get; private set; }
+
+    /// <summary>
+    /// The current row has no quoted field and ends with a single '\n': its bytes are its fields joined by ',', so a
+    /// row whose fields are all canonical is already its canonical text.
+    /// </summary>
+    public bool RowIsPlain { get; private set; }
 
     /// <summary>Parses the next row from the buffer; false when more data is needed, at the end, or on an error.</summary>
     public bool TryReadRow()
@@ -95,6 +109,8 @@ internal sealed class CsvRowReader : IDisposable
                 continue;
             }
 
+            var rowStart = pos;
+            var quoted = false;
             var fields = 0;
             var newlinesInRow = 0L;
             while (true)
@@ -106,6 +122,7 @@ internal sealed class CsvRowReader : IDisposable
 
                 if (pos < end && buffer[pos] == (byte)'"')
                 {
+                    quoted = true;
                     var contentStart = pos + 1;
                     var q = contentStart;
                     var escaped = false;
@@ -150,7 +167,7 @@ internal sealed class CsvRowReader : IDisposable
                             return NeedMore();
                         }
 
-                        return CompleteRow(fields, end, newlinesInRow);
+                        return CompleteRow(fields, rowStart, end, newlinesInRow, plain: false);
                     }
 
                     var next = buffer[pos];
@@ -165,7 +182,7 @@ internal sealed class CsvRowReader : IDisposable
                         return Fail(ValidationRuleNames.Structure, $"unexpected character '{(char)next}' after the closing quote of a quoted field (a quote inside a quoted field is written \"\")", fields - 1);
                     }
 
-                    return EndRowAt(buffer, pos, end, fields, newlinesInRow);
+                    return EndRowAt(buffer, rowStart, pos, end, fields, newlinesInRow, plain: false);
                 }
 
                 var stop = buffer.AsSpan(pos, end - pos).IndexOfAny(UnquotedStops);
@@ -177,7 +194,7 @@ internal sealed class CsvRowReader : IDisposable
                     }
 
                     SetField(fields++, pos, end - pos, false);
-                    return CompleteRow(fields, end, newlinesInRow);
+                    return CompleteRow(fields, rowStart, end, newlinesInRow, plain: false);
                 }
 
                 var stopAt = pos + stop;
@@ -193,13 +210,13 @@ internal sealed class CsvRowReader : IDisposable
                     if (pos == end && AtTrueEnd(end))
                     {
                         SetField(fields++, end, 0, false);
-                        return CompleteRow(fields, end, newlinesInRow);
+                        return CompleteRow(fields, rowStart, end, newlinesInRow, plain: false);
                     }
 
                     continue;
                 }
 
-                return EndRowAt(buffer, stopAt, end, fields, newlinesInRow);
+                return EndRowAt(buffer, rowStart, stopAt, end, fields, newlinesInRow, plain: !quoted);
             }
         }
     }
@@ -214,7 +231,15 @@ internal sealed class CsvRowReader : IDisposable
 
         if (_start > 0)
         {
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            // The rest moves to the other buffer: the rows returned from this one stay readable until the next fill.
+            if (_spare.Length < _buffer.Length)
+            {
+                ReturnToPool(_spare);
+                _spare = ArrayPool<byte>.Shared.Rent(_buffer.Length);
+            }
+
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_spare);
+            (_buffer, _spare) = (_spare, _buffer);
             _bufferFileOffset += _start;
             _end -= _start;
             _validated -= _start;
@@ -224,6 +249,7 @@ internal sealed class CsvRowReader : IDisposable
 
         if (_end == _buffer.Length)
         {
+            // No row was returned from this buffer since the last fill, so nothing reads it any more.
             var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
             _buffer.AsSpan(0, _end).CopyTo(larger);
             ArrayPool<byte>.Shared.Return(_buffer);
@@ -245,8 +271,17 @@ internal sealed class CsvRowReader : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
+        ReturnToPool(_buffer);
+        ReturnToPool(_spare);
+        _buffer = _spare = [];
+    }
+
+    private static void ReturnToPool(byte[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private bool AtTrueEnd(int end) => _eof && end == _end && _pendingError is null;
@@ -284,7 +319,7 @@ internal sealed class CsvRowReader : IDisposable
         return -1;
     }
 
-    private bool EndRowAt(byte[] buffer, int pos, int end, int fields, long newlinesInRow)
+    private bool EndRowAt(byte[] buffer, int rowStart, int pos, int end, int fields, long newlinesInRow, bool plain)
     {
         var lineEnd = SkipLineEnd(buffer, pos, end);
         if (lineEnd < 0)
@@ -297,10 +332,10 @@ internal sealed class CsvRowReader : IDisposable
             lineEnd = end;
         }
 
-        return CompleteRow(fields, lineEnd, newlinesInRow + 1);
+        return CompleteRow(fields, rowStart, lineEnd, newlinesInRow + 1, plain && buffer[pos] == (byte)'\n');
     }
 
-    private bool CompleteRow(int fields, int next, long lines)
+    private bool CompleteRow(int fields, int rowStart, int next, long lines, bool plain)
     {
         for (var i = 0; i < fields; i++)
         {
@@ -311,6 +346,8 @@ internal sealed class CsvRowReader : IDisposable
         }
 
         FieldCount = fields;
+        RowPosition = (rowStart, next - rowStart);
+        RowIsPlain = plain;
         RowLine = _nextLine;
         _nextLine += lines;
         _start = next;

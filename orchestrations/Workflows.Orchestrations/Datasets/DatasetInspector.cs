@@ -3,16 +3,18 @@ using Workflows.Orchestrations.Pipelines;
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// Inspects a CSV file in two streaming passes with bounded memory: (1) structure, encoding, header, types, nulls and
-/// moments; (2) canonical form and its SHA-256, histograms, categories, duplicates, ranges, labels and drift. Memory is
-/// the read buffer, the per-column reservoirs (32 MB at most), category tables (10,000 values per column) and the
-/// duplicate-row hashes of a million rows at most (16 MB; larger files spill them to temporary files beside the canonical
-/// output, see <see cref="DuplicateRows"/>).
+/// Inspects a CSV file in one streaming pass with bounded memory: structure, encoding, header, types, nulls and
+/// moments; and, as the types found so far, canonical form and its SHA-256, histograms, categories, duplicates,
+/// ranges, labels and drift. When a column's type changes after the first buffer of rows, a second pass redoes the
+/// latter with the final types. Memory is the read buffer, the per-column reservoirs (32 MB at most), category tables
+/// (10,000 values per column) and the duplicate-row hashes of a million rows at most (16 MB; larger files spill them
+/// to temporary files beside the canonical output, see <see cref="DuplicateRows"/>, as they do the numbers awaiting
+/// their histograms, see <see cref="NumberSpill"/>).
 /// </summary>
 public static class DatasetInspector
 {
     /// <summary>
-    /// Reads a local CSV file (streaming; it is read twice), parses it (RFC 4180, header row, strict UTF-8), infers or
+    /// Reads a local CSV file (streaming; once, rarely twice), parses it (RFC 4180, header row, strict UTF-8), infers or
     /// checks the schema against <paramref name="dataset"/>, computes per-column statistics, applies
     /// <paramref name="rules"/>, compares with <paramref name="previous"/> for drift warnings, and, only if it passed,
     /// writes the canonical content to <paramref name="canonicalOutputPath"/>: UTF-8, '\n' line ends, the header,
@@ -35,25 +37,43 @@ public static class DatasetInspector
         var sourceBytes = new FileInfo(sourcePath).Length;
         var source = Path.GetFileName(sourcePath);
         var findings = new List<ValidationFinding>();
+        var spillDirectory = Path.GetDirectoryName(Path.GetFullPath(canonicalOutputPath))!;
 
-        var scan = await DatasetScan.RunAsync(sourcePath, dataset, rules, findings, cancellationToken).ConfigureAwait(false);
-        if (scan.Error is { } error)
-        {
-            findings.Add(new ValidationFinding(error.Rule, FindingSeverity.Error, ColumnName(error, scan.Header), error.Row > 0 ? [error.Row] : [], 1, CsvFile.Describe(error, scan.Header)));
-        }
-
-        if (scan.Error is not null || scan.Columns is null)
-        {
-            var schema = scan.Error is null && scan.Columns is not null ? ProfileBuilder.Schema(scan, dataset) : null;
-            return Result(source, findings, schema, null, null, scan.Rows, sourceBytes, 0);
-        }
-
-        InspectionRules.CheckScan(scan, dataset, findings);
-        var sink = HasErrors(findings) ? null : new CanonicalSink(canonicalOutputPath, cancellationToken);
+        // The canonical content is written during the first pass, and kept only if the file passes.
+        var sink = new CanonicalSink(canonicalOutputPath, cancellationToken);
+        DatasetProfiling? profiling = null;
         try
         {
-            using var duplicates = DuplicateRows.Create(scan.Rows, duplicateRowsInMemory, Path.GetDirectoryName(Path.GetFullPath(canonicalOutputPath))!);
-            var profiling = await DatasetProfiling.RunAsync(sourcePath, scan, dataset, rules, previous, duplicates, sink, cancellationToken).ConfigureAwait(false);
+            var scan = await DatasetScan.RunAsync(sourcePath, dataset, rules, findings,
+                columns => DatasetProfiling.Speculate(columns, dataset, rules, previous, sourceBytes, duplicateRowsInMemory, spillDirectory, sink),
+                cancellationToken).ConfigureAwait(false);
+            profiling = scan.Profiling;
+            if (scan.Error is { } error)
+            {
+                findings.Add(new ValidationFinding(error.Rule, FindingSeverity.Error, ColumnName(error, scan.Header), error.Row > 0 ? [error.Row] : [], 1, CsvFile.Describe(error, scan.Header)));
+            }
+
+            if (scan.Error is not null || scan.Columns is null)
+            {
+                return Result(source, findings, null, null, null, scan.Rows, sourceBytes, 0);
+            }
+
+            InspectionRules.CheckScan(scan, dataset, findings);
+            if (profiling!.Mispredicted)
+            {
+                // A column's type changed after the first buffer: profile again, in a second pass, as the final types.
+                profiling.Dispose();
+                profiling = null;
+                await sink.DisposeAsync().ConfigureAwait(false);
+                sink = null; // not disposed again should what follows throw
+                sink = HasErrors(findings) ? null : new CanonicalSink(canonicalOutputPath, cancellationToken);
+                profiling = await DatasetProfiling.RunAsync(sourcePath, scan, dataset, rules, previous, duplicateRowsInMemory, spillDirectory, sink, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                profiling.Finish(scan, cancellationToken);
+            }
+
             InspectionRules.CheckProfile(scan, profiling, dataset, rules, findings);
             var profile = ProfileBuilder.Profile(scan, profiling, dataset);
             if (previous is not null)
@@ -72,6 +92,7 @@ public static class DatasetInspector
         }
         finally
         {
+            profiling?.Dispose();
             if (sink is not null)
             {
                 await sink.DisposeAsync().ConfigureAwait(false);

@@ -3,89 +3,101 @@ using Workflows.Orchestrations.Pipelines;
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// The second pass, with every column's type known: canonical rows (written to the sink when there is one), duplicate
+/// The profiling that needs every column's type: canonical rows (written to the sink when there is one), duplicate
 /// rows, histograms, categories, ranges and labels.
 /// </summary>
-internal sealed class DatasetProfiling
+/// <remarks>
+/// It normally runs inside the first pass (<see cref="Speculate"/>): each column is profiled as the type it has after
+/// the first buffer of rows, since a type rarely changes after that. When one does change, <see cref="Mispredicted"/>
+/// is set, the work stops, and the caller throws it away and runs a second pass with the final types
+/// (<see cref="RunAsync"/>). Either way the results are the same.
+/// </remarks>
+internal sealed class DatasetProfiling : IDisposable
 {
-    private readonly ColumnProfiler[] _profilers;
+    private readonly ColumnProfiler?[] _profilers;
+    private readonly Func<ColumnScan, ColumnType, ColumnProfiler> _createProfiler;
     private readonly DuplicateRows _duplicates;
-    private readonly CanonicalRowBuilder _row = new();
+    private readonly NumberSpill _numbers;
     private readonly CanonicalSink? _sink;
+    private readonly CanonicalRowBuilder _row = new();
+    private readonly BatchCells? _cells;
+    private long _rows;
+    private long _rowBytes;
 
-    private DatasetProfiling(ColumnProfiler[] profilers, DuplicateRows duplicates, CanonicalSink? sink)
+    private DatasetProfiling(
+        int columns, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, string spillDirectory, Func<DatasetProfiling, DuplicateRows> duplicates,
+        CanonicalSink? sink, bool speculative)
     {
-        _profilers = profilers;
-        _duplicates = duplicates;
+        var classification = dataset.Task == ModelTask.Classification;
+        _profilers = new ColumnProfiler?[columns];
+        _numbers = new NumberSpill(spillDirectory, columns);
+        _createProfiler = (scan, type) =>
+        {
+            var isTarget = scan.Plan.Role == ColumnRole.Target;
+            return new ColumnProfiler(
+                scan,
+                type,
+                _numbers,
+                rules.Ranges.GetValueOrDefault(scan.Plan.Name),
+                previous?.Column(scan.Plan.Name)?.Histogram,
+                countCategories: isTarget && classification,
+                allowedLabels: isTarget && classification ? rules.LabelClasses : null);
+        };
+        _duplicates = duplicates(this);
         _sink = sink;
+        _cells = speculative ? new BatchCells(columns) : null;
     }
 
-    public IReadOnlyList<ColumnProfiler> Columns => _profilers;
+    /// <summary>Every column's profiler, once the pass is over.</summary>
+    public IReadOnlyList<ColumnProfiler> Columns => _profilers!;
 
     public RowFinding Duplicates { get; private set; } = new();
 
+    /// <summary>A column's type changed after profiling began: these results are wrong, and a second pass is needed.</summary>
+    public bool Mispredicted { get; private set; }
+
+    /// <summary>Profiling to run inside the first pass (see the remarks); the file's size helps size duplicate detection.</summary>
+    public static DatasetProfiling Speculate(
+        int columns, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, long sourceBytes, int duplicateRowsInMemory, string spillDirectory, CanonicalSink sink) =>
+        new(columns, dataset, rules, previous, spillDirectory,
+            profiling => DuplicateRows.CreateGrowing(duplicateRowsInMemory, spillDirectory, () => profiling.EstimateRows(sourceBytes)), sink, speculative: true);
+
+    /// <summary>The second pass over the file, with the types the first pass found.</summary>
     public static async Task<DatasetProfiling> RunAsync(
-        string path, DatasetScan scan, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, DuplicateRows duplicates, CanonicalSink? sink,
-        CancellationToken cancellationToken)
+        string path, DatasetScan scan, DatasetDefinition dataset, ValidationRules rules, DatasetProfile? previous, int duplicateRowsInMemory, string spillDirectory,
+        CanonicalSink? sink, CancellationToken cancellationToken)
     {
-        var classification = dataset.Task == ModelTask.Classification;
-        var profilers = scan.Columns!.Select(column =>
+        var profiling = new DatasetProfiling(scan.Columns!.Length, dataset, rules, previous, spillDirectory,
+            _ => DuplicateRows.Create(scan.Rows, duplicateRowsInMemory, spillDirectory), sink, speculative: false);
+        try
         {
-            var isTarget = column.Plan.Role == ColumnRole.Target;
-            return new ColumnProfiler(
-                column,
-                rules.Ranges.GetValueOrDefault(column.Plan.Name),
-                previous?.Column(column.Plan.Name)?.Histogram,
-                countCategories: isTarget && classification,
-                allowedLabels: isTarget && classification ? rules.LabelClasses : null);
-        }).ToArray();
-        var profiling = new DatasetProfiling(profilers, duplicates, sink);
-        Func<CancellationToken, ValueTask>? flush = sink is null ? null : sink.FlushFullChunksAsync;
-        var error = await CsvFile.ReadRowsAsync(path, profiling.ReadRow, flush, cancellationToken).ConfigureAwait(false);
-        if (error is not null)
-        {
-            // The first pass read the same bytes to the end: only a file changed underneath gets here.
-            throw new IOException($"{path} changed while it was inspected: {CsvFile.Describe(error, scan.Header)}");
-        }
-
-        profiling.Duplicates = duplicates.Finish(cancellationToken);
-
-        return profiling;
-    }
-
-    private void ReadRow(CsvRowReader reader)
-    {
-        _row.Clear();
-        if (reader.RowsRead == 1)
-        {
-            WriteHeader(reader);
-            return;
-        }
-
-        if (reader.FieldCount != _profilers.Length)
-        {
-            return;
-        }
-
-        var row = reader.RowsRead - 1;
-        for (var i = 0; i < _profilers.Length; i++)
-        {
-            if (i > 0)
+            foreach (var column in scan.Columns)
             {
-                _row.Separator();
+                profiling._profilers[column.Plan.Index] = profiling._createProfiler(column, column.Type);
             }
 
-            _profilers[i].Add(reader.Field(i), row, reader.RowLine, _row);
+            Func<CancellationToken, ValueTask>? flush = sink is null ? null : sink.FlushFullChunksAsync;
+            var error = await CsvFile.ReadRowsAsync(path, profiling.ReadRow, flush, cancellationToken).ConfigureAwait(false);
+            if (error is not null)
+            {
+                // The first pass read the same bytes to the end: only a file changed underneath gets here.
+                throw new IOException($"{path} changed while it was inspected: {CsvFile.Describe(error, scan.Header)}");
+            }
+
+            profiling.Finish(scan, cancellationToken);
+            return profiling;
         }
-
-        _row.EndRow();
-        _duplicates.Add(_row.Written, row, reader.RowLine);
-
-        _sink?.Write(_row.Written);
+        catch
+        {
+            profiling.Dispose();
+            throw;
+        }
     }
 
-    private void WriteHeader(CsvRowReader reader)
+    /// <summary>Writes the canonical header; the first pass calls this once it has read a usable one.</summary>
+    public void WriteHeader(CsvRowReader reader)
     {
+        _row.Clear();
         for (var i = 0; i < reader.FieldCount; i++)
         {
             if (i > 0)
@@ -97,6 +109,148 @@ internal sealed class DatasetProfiling
         }
 
         _row.EndRow();
+        _sink?.Write(_row.Written);
+    }
+
+    /// <summary>
+    /// Scans a batch's columns and profiles each as the type it had after its first batch, one column per thread, with
+    /// the plain rows hashed beside them; <see cref="WriteRowsAsync"/> follows.
+    /// </summary>
+    public void ScanBatch(IReadOnlyList<ColumnScan> columns, RowBatch batch, ParallelOptions options) =>
+        Parallel.For(-1, columns.Count, options, item =>
+        {
+            if (item >= 0)
+            {
+                ScanColumn(columns[item], batch);
+            }
+            else if (!Mispredicted)
+            {
+                _cells!.HashPlainRows(batch);
+            }
+        });
+
+    /// <summary>The batch's canonical rows: to duplicate detection and the sink, in row order.</summary>
+    public async ValueTask WriteRowsAsync(RowBatch batch, CancellationToken cancellationToken)
+    {
+        if (Mispredicted)
+        {
+            return;
+        }
+
+        _rows += batch.Count;
+        _rowBytes += batch.Bytes;
+        _cells!.BeginRows(batch);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (_cells.IsVerbatim(batch, i))
+            {
+                _duplicates.Add(_cells.PlainRowHash(i), batch.Row(i), batch.Line(i));
+                _sink?.Write(batch.RowBytes(i));
+            }
+            else
+            {
+                var canonical = _cells.BuildRow(batch, i, _row);
+                _duplicates.Add(canonical, batch.Row(i), batch.Line(i));
+                _sink?.Write(canonical);
+            }
+        }
+
+        if (_sink is not null)
+        {
+            await _sink.FlushFullChunksAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Completes duplicates and histograms once the first pass (and this one, if separate) is over.</summary>
+    public void Finish(DatasetScan scan, CancellationToken cancellationToken)
+    {
+        foreach (var column in scan.Columns!)
+        {
+            // No data rows: nothing was profiled yet.
+            _profilers[column.Plan.Index] ??= _createProfiler(column, column.Type);
+        }
+
+        foreach (var profiler in _profilers)
+        {
+            profiler!.CreateHistogram();
+        }
+
+        // Independent reads of two spill files: one core each.
+        var histograms = _profilers.Select(p => p!.Histogram).ToArray();
+        Parallel.Invoke(
+            new ParallelOptions { CancellationToken = cancellationToken },
+            () => Duplicates = _duplicates.Finish(cancellationToken),
+            () => _numbers.CountInto(histograms, cancellationToken));
+    }
+
+    public void Dispose()
+    {
+        _duplicates.Dispose();
+        _numbers.Dispose();
+    }
+
+    /// <summary>Scans one column of a batch and profiles it (see <see cref="ScanBatch"/>).</summary>
+    private void ScanColumn(ColumnScan scan, RowBatch batch)
+    {
+        var column = scan.Plan.Index;
+        if (Mispredicted)
+        {
+            scan.AddColumn(batch);
+            return;
+        }
+
+        if (_profilers[column] is { } profiler)
+        {
+            _cells!.ScanAndProfile(scan, profiler, batch);
+        }
+        else
+        {
+            // The first batch decides the type to profile as, so it is scanned before it is profiled.
+            scan.AddColumn(batch);
+            profiler = _profilers[column] = _createProfiler(scan, scan.Type);
+            _cells!.ScanAndProfile(null, profiler, batch);
+        }
+
+        if (profiler.Type != scan.Type)
+        {
+            Mispredicted = true;
+        }
+    }
+
+    /// <summary>Rows in the whole file, from the rows so far (their batch included) and their bytes.</summary>
+    private long EstimateRows(long sourceBytes) => _rowBytes == 0 ? 0 : (long)((double)sourceBytes / _rowBytes * _rows);
+
+    private void ReadRow(CsvRowReader reader)
+    {
+        if (reader.RowsRead == 1)
+        {
+            WriteHeader(reader);
+            return;
+        }
+
+        if (reader.FieldCount != _profilers.Length)
+        {
+            return;
+        }
+
+        _row.Clear();
+        var row = reader.RowsRead - 1;
+        for (var i = 0; i < _profilers.Length; i++)
+        {
+            if (i > 0)
+            {
+                _row.Separator();
+            }
+
+            var field = reader.Field(i);
+            if (_profilers[i]!.Add(field, ParsedNumber.None, row, reader.RowLine, _row))
+            {
+                _row.AppendText(field);
+            }
+        }
+
+        _row.EndRow();
+        _duplicates.Add(_row.Written, row, reader.RowLine);
         _sink?.Write(_row.Written);
     }
 }

@@ -5,7 +5,8 @@ namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
 /// The first pass: structure, encoding, header, field counts, and per column nulls, types and moments. Rows whose field
-/// count differs from the header's are reported and left out of everything else.
+/// count differs from the header's are reported and left out of everything else. It can run the profiling in the same
+/// pass (see <see cref="DatasetProfiling"/>).
 /// </summary>
 internal sealed class DatasetScan
 {
@@ -31,23 +32,52 @@ internal sealed class DatasetScan
 
     public CsvFormatError? Error { get; private set; }
 
+    /// <summary>The profiling run in this pass, started once the header is read; the caller disposes it.</summary>
+    public DatasetProfiling? Profiling { get; private set; }
+
     private RowBatch? Batch { get; set; }
 
-    public static async Task<DatasetScan> RunAsync(string path, DatasetDefinition dataset, ValidationRules rules, List<ValidationFinding> findings, CancellationToken cancellationToken)
+    private RowBatch? _nextBatch;
+    private Task _scanning = Task.CompletedTask;
+
+    /// <summary>
+    /// Scans the file; with <paramref name="startProfiling"/> (given the column count), also profiles it in the same
+    /// pass.
+    /// </summary>
+    public static async Task<DatasetScan> RunAsync(
+        string path, DatasetDefinition dataset, ValidationRules rules, List<ValidationFinding> findings, Func<int, DatasetProfiling>? startProfiling,
+        CancellationToken cancellationToken)
     {
         var scan = new DatasetScan();
         var headerUnusable = false;
-        scan.Error = await CsvFile.ReadRowsAsync(path, reader =>
+        try
         {
-            if (reader.RowsRead == 1)
+            scan.Error = await CsvFile.ReadRowsAsync(path, reader =>
             {
-                headerUnusable = !scan.ReadHeader(reader, dataset, rules, findings);
-            }
-            else if (!headerUnusable)
-            {
-                scan.ReadRow(reader);
-            }
-        }, scan.ScanBatch, cancellationToken).ConfigureAwait(false);
+                if (reader.RowsRead == 1)
+                {
+                    headerUnusable = !scan.ReadHeader(reader, dataset, rules, findings);
+                    if (!headerUnusable && startProfiling is not null)
+                    {
+                        scan.Profiling = startProfiling(scan.Columns!.Length);
+                        scan.Profiling.WriteHeader(reader);
+                    }
+                }
+                else if (!headerUnusable)
+                {
+                    scan.ReadRow(reader);
+                }
+            }, scan.ScanBatchAsync, cancellationToken).ConfigureAwait(false);
+            await scan.WaitForBatchAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            // No work may go on in the background: wait for the batch in flight (its own failure, if any, is secondary).
+            await Task.WhenAny(scan._scanning).ConfigureAwait(false);
+            scan.Profiling?.Dispose();
+            throw;
+        }
+
         if (scan.Header is null && scan.Error is null)
         {
             scan.Error = new CsvFormatError(ValidationRuleNames.Structure, "the file is empty: a CSV file needs a header row and data rows", 0, 1, null);
@@ -73,6 +103,7 @@ internal sealed class DatasetScan
         var reservoir = Math.Clamp(ReservoirBudget / plans.Length, MinReservoir, ColumnProfile.ReservoirSize);
         Columns = plans.Select(plan => new ColumnScan(plan, reservoir, seed: plan.Index)).ToArray();
         Batch = new RowBatch(Columns.Length);
+        _nextBatch = new RowBatch(Columns.Length);
         return true;
     }
 
@@ -92,25 +123,50 @@ internal sealed class DatasetScan
         Batch!.Add(reader);
     }
 
-    /// <summary>Scans the buffer's rows one column per thread: each column's state sees its values in file order.</summary>
-    private ValueTask ScanBatch(CancellationToken cancellationToken)
+    /// <summary>
+    /// Hands the buffer's rows to a task that scans (and profiles) them, so that the next buffer is read and split
+    /// into rows meanwhile: the reader keeps these rows readable until the fill after next, and this waits for the
+    /// task before handing over the next batch (which also keeps every column's values in file order).
+    /// </summary>
+    private async ValueTask ScanBatchAsync(CancellationToken cancellationToken)
     {
+        await WaitForBatchAsync().ConfigureAwait(false);
         if (Batch is not { Count: > 0 } batch)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
+        (Batch, _nextBatch) = (_nextBatch, batch);
+        _scanning = Task.Run(() => ScanAsync(batch, cancellationToken).AsTask(), cancellationToken);
+    }
+
+    private async Task WaitForBatchAsync()
+    {
+        var scanning = _scanning;
+        _scanning = Task.CompletedTask;
+        await scanning.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Scans (and profiles) the batch one column per thread: each column's state sees its values in file order. Then
+    /// the profiling's row work, which needs every column, runs in row order.
+    /// </summary>
+    private async ValueTask ScanAsync(RowBatch batch, CancellationToken cancellationToken)
+    {
         var columns = Columns!;
-        Parallel.For(0, columns.Length, column =>
+        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        if (Profiling is { } profiling)
         {
-            var scan = columns[column];
-            for (var i = 0; i < batch.Count; i++)
-            {
-                scan.Add(batch.Field(i, column), batch.Row(i), batch.Line(i));
-            }
-        });
-        Rows += batch.Count;
+            profiling.ScanBatch(columns, batch, options);
+            Rows += batch.Count;
+            await profiling.WriteRowsAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            Parallel.For(0, columns.Length, options, column => columns[column].AddColumn(batch));
+            Rows += batch.Count;
+        }
+
         batch.Clear();
-        return ValueTask.CompletedTask;
     }
 }

@@ -23,8 +23,21 @@ internal abstract class DuplicateRows : IDisposable
             : new PartitionedDuplicateRows(expectedRows, inMemoryRows, spillDirectory);
     }
 
+    /// <summary>
+    /// Detection for rows whose count is not known in advance: in memory up to about <paramref name="inMemoryRows"/>
+    /// rows, spilled past that (see <see cref="GrowingDuplicateRows"/>).
+    /// </summary>
+    public static DuplicateRows CreateGrowing(int inMemoryRows, string spillDirectory, Func<long> estimateRows)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inMemoryRows);
+        return new GrowingDuplicateRows(inMemoryRows, spillDirectory, estimateRows);
+    }
+
     /// <summary>Adds the next row; rows come in row order.</summary>
     public void Add(ReadOnlySpan<byte> canonicalRow, long row, long line) => Add(RowHashSet.Hash(canonicalRow), row, line);
+
+    /// <summary>Adds the next row by its hash (<see cref="RowHashSet.Hash"/>); rows come in row order.</summary>
+    public abstract void Add(ulong hash, long row, long line);
 
     /// <summary>The duplicates among all rows added, once every row is in.</summary>
     public abstract RowFinding Finish(CancellationToken cancellationToken);
@@ -34,8 +47,6 @@ internal abstract class DuplicateRows : IDisposable
         Dispose(disposing: true);
         GC.SuppressFinalize(this);
     }
-
-    protected abstract void Add(ulong hash, long row, long line);
 
     protected virtual void Dispose(bool disposing)
     {

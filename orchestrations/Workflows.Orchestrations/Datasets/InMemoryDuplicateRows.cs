@@ -16,13 +16,16 @@ internal sealed class InMemoryDuplicateRows(long expectedRows) : DuplicateRows
     private readonly RowFinding _found = new();
     private int _count;
 
+    /// <summary>The set of distinct hashes (0 stands as 1); complete once <see cref="Finish"/> has run.</summary>
+    public RowHashSet Hashes => _hashes;
+
     public override RowFinding Finish(CancellationToken cancellationToken)
     {
         Flush();
         return _found;
     }
 
-    protected override void Add(ulong hash, long row, long line)
+    public override void Add(ulong hash, long row, long line)
     {
         _pending[_count] = hash;
         _pendingRows[_count] = row;

@@ -3,10 +3,10 @@ using Workflows.Orchestrations.Pipelines;
 
 namespace Workflows.Orchestrations.Datasets;
 
-/// <summary>Turns what the two passes counted into findings, rule by rule.</summary>
+/// <summary>Turns what the scan and the profiling counted into findings, rule by rule.</summary>
 internal static class InspectionRules
 {
-    /// <summary>Findings the first pass alone decides: field counts, declared-type mismatches, non-finite numbers.</summary>
+    /// <summary>Findings the scan alone decides: field counts, declared-type mismatches, non-finite numbers.</summary>
     public static void CheckScan(DatasetScan scan, DatasetDefinition dataset, List<ValidationFinding> findings)
     {
         if (scan.WrongFieldCounts.Count > 0)

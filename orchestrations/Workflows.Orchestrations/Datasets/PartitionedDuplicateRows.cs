@@ -25,8 +25,15 @@ internal sealed class PartitionedDuplicateRows : DuplicateRows
     private readonly RowHashPartition[] _partitions;
     private readonly int _partitionShift;
 
-    public PartitionedDuplicateRows(long expectedRows, int inMemoryRows, string spillDirectory)
+    private readonly RowHashSet? _reusableSet;
+
+    /// <summary>
+    /// Partitions for about <paramref name="expectedRows"/> rows; <paramref name="reusableSet"/>, when given, is
+    /// emptied and reused to check them instead of a new set (once it is no longer needed elsewhere).
+    /// </summary>
+    public PartitionedDuplicateRows(long expectedRows, int inMemoryRows, string spillDirectory, RowHashSet? reusableSet = null)
     {
+        _reusableSet = reusableSet;
         var needed = (ulong)((expectedRows + inMemoryRows - 1) / inMemoryRows);
         var count = (int)Math.Clamp(BitOperations.RoundUpToPowerOf2(needed), 2, MaxPartitions);
         _partitionShift = 64 - BitOperations.Log2((uint)count);
@@ -55,7 +62,7 @@ internal sealed class PartitionedDuplicateRows : DuplicateRows
             partition.CompleteWrites();
         }
 
-        var hashes = new RowHashSet(_partitions.Max(p => p.Count));
+        var hashes = _reusableSet ?? new RowHashSet(_partitions.Max(p => p.Count));
         var scratch = new Scratch();
         var found = new RowFinding[_partitions.Length];
         for (var i = 0; i < _partitions.Length; i++)
@@ -68,7 +75,13 @@ internal sealed class PartitionedDuplicateRows : DuplicateRows
         return RowFinding.Merge(found);
     }
 
-    protected override void Add(ulong hash, long row, long line) =>
+    /// <summary>
+    /// Adds the hash of a row seen before every row added here (see <see cref="GrowingDuplicateRows"/>): later equal
+    /// rows are duplicates of it. Seeds are distinct and precede the rows, so they are never reported themselves.
+    /// </summary>
+    public void Seed(ulong hash) => Add(hash, -1, 0);
+
+    public override void Add(ulong hash, long row, long line) =>
         _partitions[(int)(hash >> _partitionShift)].Append(new SpilledRow(hash, row, line));
 
     protected override void Dispose(bool disposing)

@@ -2,7 +2,7 @@ using Workflows.Orchestrations.Pipelines;
 
 namespace Workflows.Orchestrations.Datasets;
 
-/// <summary>The schema and the profile, from what the two passes gathered.</summary>
+/// <summary>The schema and the profile, from what the scan and the profiling gathered.</summary>
 internal static class ProfileBuilder
 {
     public static DatasetSchema Schema(DatasetScan scan, DatasetDefinition dataset) =>

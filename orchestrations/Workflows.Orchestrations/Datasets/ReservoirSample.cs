@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
@@ -17,9 +19,18 @@ internal sealed class ReservoirSample(int capacity, int seed)
     private long _nextReplaced;
     private double _weight;
 
+    /// <summary>Adds the next value; once the sample is full, most values are only counted.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once per number: the common case inlines into the scan's loop
     public void Add(double value)
     {
-        _seen++;
+        if (++_seen == _nextReplaced || _length < capacity)
+        {
+            Keep(value);
+        }
+    }
+
+    private void Keep(double value)
+    {
         if (_length < capacity)
         {
             if (_length == _values.Length)
@@ -37,12 +48,9 @@ internal sealed class ReservoirSample(int capacity, int seed)
             return;
         }
 
-        if (_seen == _nextReplaced)
-        {
-            _values[_random.Next(capacity)] = value;
-            _weight *= Math.Exp(Math.Log(_random.NextDouble()) / capacity);
-            ScheduleNext();
-        }
+        _values[_random.Next(capacity)] = value;
+        _weight *= Math.Exp(Math.Log(_random.NextDouble()) / capacity);
+        ScheduleNext();
     }
 
     private void ScheduleNext() =>

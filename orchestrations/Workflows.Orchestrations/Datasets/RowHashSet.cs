@@ -9,8 +9,8 @@ namespace Workflows.Orchestrations.Datasets;
 /// probability about n²/2^65: under 3 in a million for 10 million rows, and a collision can only over-count duplicates.
 /// </summary>
 /// <remarks>
-/// The table is sized up front from the row count the first pass saw (or a partition's, see
-/// <see cref="PartitionedDuplicateRows"/>), so it never rehashes. Lookups miss the cache (the table is up to 16 MB for
+/// The table is sized up front from the row count the scan saw or estimated (or a partition's, see
+/// <see cref="PartitionedDuplicateRows"/>), so it rehashes only when an estimate fell short. Lookups miss the cache (the table is up to 16 MB for
 /// a million rows), so callers hand hashes over in batches
 /// (<see cref="AddBatch"/>): a tight loop of independent lookups lets the processor overlap the misses.
 /// </remarks>
@@ -28,6 +28,9 @@ internal sealed class RowHashSet
         var slots = Math.Max(MinSlots, BitOperations.RoundUpToPowerOf2((ulong)Math.Max(1, expectedRows * 10 / 7) + 1));
         _slots = new ulong[slots];
     }
+
+    /// <summary>The hashes in the set, in no particular order.</summary>
+    public IEnumerable<ulong> Hashes => _slots.Where(slot => slot != 0);
 
     /// <summary>Empties the set, keeping its table for the next partition's hashes.</summary>
     public void Clear()
@@ -108,7 +111,7 @@ internal sealed class RowHashSet
         }
     }
 
-    /// <summary>Only when the file grew between the passes: the table was sized for the first pass's rows.</summary>
+    /// <summary>When the row count was only a guess (<see cref="GrowingDuplicateRows"/>) or the file grew between passes.</summary>
     private void Grow()
     {
         var larger = new ulong[_slots.Length * 2];

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>Count, min, max, mean and variance in one pass (Welford: no catastrophic cancellation on large offsets).</summary>
@@ -17,6 +19,7 @@ internal sealed class StreamingMoments
     /// <summary>Population standard deviation.</summary>
     public double StdDev => Count == 0 ? 0 : Math.Sqrt(_m2 / Count);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // called once per number: inlined into the scan's loop
     public void Add(double value)
     {
         Count++;

@@ -20,7 +20,8 @@ internal static class Utf8Values
     ];
 
     /// <summary>Leading and trailing ASCII spaces and tabs removed: "1, 2" is common and means 2.</summary>
-    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> value) => value.Trim(" \t"u8);
+    public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> value) =>
+        value.IsEmpty || (!IsSpaceOrTab(value[0]) && !IsSpaceOrTab(value[^1])) ? value : value.Trim(" \t"u8); // most values have nothing to trim
 
     /// <summary>
     /// Parses a real number. <paramref name="isInteger"/>: the text is a plain whole number that fits a long.
@@ -28,23 +29,40 @@ internal static class Utf8Values
     /// </summary>
     public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value, out bool isInteger, out bool isCanonical)
     {
-        if (TryParseFast(text, out value, out isInteger, out isCanonical))
+        var number = ParseDouble(text);
+        (value, isInteger, isCanonical) = (number.Value, number.IsInteger, number.IsCanonical);
+        return number.Parsed;
+    }
+
+    /// <summary>As <see cref="TryParseDouble"/>, with the outcome as one value.</summary>
+    public static ParsedNumber ParseDouble(ReadOnlySpan<byte> text)
+    {
+        if (TryParseFast(text, out var value, out var isInteger, out var isCanonical))
         {
-            return true;
+            return new ParsedNumber(true, value, isInteger, isCanonical, exact: true);
         }
 
         isInteger = TryParseLongSlow(text, out _);
-        isCanonical = false;
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        var parsed = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+        return new ParsedNumber(parsed, value, isInteger, false, exact: false);
     }
 
     /// <summary>Parses a whole number; <paramref name="isCanonical"/> when the text is its canonical form.</summary>
-    public static bool TryParseLong(ReadOnlySpan<byte> text, out long value, out bool isCanonical)
+    public static bool TryParseLong(ReadOnlySpan<byte> text, out long value, out bool isCanonical) =>
+        TryParseLong(text, ParsedNumber.None, out value, out isCanonical);
+
+    /// <summary>As <see cref="TryParseLong(ReadOnlySpan{byte}, out long, out bool)"/>, reusing the text's parse as a real number when it has one.</summary>
+    public static bool TryParseLong(ReadOnlySpan<byte> text, ParsedNumber parsed, out long value, out bool isCanonical)
     {
-        if (TryParseFast(text, out var real, out var isInteger, out isCanonical) && isInteger)
+        if (!parsed.Parsed && TryParseFast(text, out var real, out var isInteger, out var canonical))
         {
-            value = (long)real;
-            isCanonical &= !text.SequenceEqual("-0"u8); // the long is 0
+            parsed = new ParsedNumber(true, real, isInteger, canonical, exact: true);
+        }
+
+        if (parsed is { Exact: true, IsInteger: true })
+        {
+            value = (long)parsed.Value;
+            isCanonical = parsed.IsCanonical && !text.SequenceEqual("-0"u8); // the long is 0
             return true;
         }
 
@@ -78,6 +96,8 @@ internal static class Utf8Values
         value.TryFormat(destination, out var written, default, CultureInfo.InvariantCulture);
         return written;
     }
+
+    private static bool IsSpaceOrTab(byte b) => b is (byte)' ' or (byte)'\t';
 
     private static bool TryParseLongSlow(ReadOnlySpan<byte> text, out long value) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);

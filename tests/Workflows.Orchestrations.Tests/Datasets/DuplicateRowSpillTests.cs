@@ -40,6 +40,29 @@ public sealed class DuplicateRowSpillTests : IDisposable
         Assert.Equal(expected.FirstLine, actual.FirstLine);
     }
 
+    [Theory]
+    [InlineData(10)]
+    [InlineData(100_000)]
+    public void Growing_detection_finds_the_same_rows_as_the_in_memory_set_whatever_the_estimate(long estimatedRows)
+    {
+        var rows = ManyDuplicates(3_000);
+        using var inMemory = DuplicateRows.Create(rows.Length, int.MaxValue, _files.Root);
+        using var growing = DuplicateRows.CreateGrowing(500, _files.Root, () => estimatedRows);
+
+        for (var i = 0; i < rows.Length; i++)
+        {
+            inMemory.Add(Encoding.UTF8.GetBytes(rows[i]), i + 1, (i * 2) + 5);
+            growing.Add(Encoding.UTF8.GetBytes(rows[i]), i + 1, (i * 2) + 5);
+        }
+
+        var expected = inMemory.Finish(TestContext.Current.CancellationToken);
+        var actual = growing.Finish(TestContext.Current.CancellationToken);
+
+        Assert.Equal(expected.Count, actual.Count);
+        Assert.Equal(expected.Rows, actual.Rows);
+        Assert.Equal(expected.FirstLine, actual.FirstLine);
+    }
+
     [Fact]
     public async Task A_spilled_inspection_reports_the_same_duplicates_and_leaves_no_files_behind()
     {
