@@ -87,7 +87,9 @@ def snapshot(session: Session) -> dict[str, torch.Tensor]:
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        payload = torch.load(path, map_location="cpu")
+        # The checkpoint holds NumPy's RNG state, which PyTorch 2.6+ refuses under its weights-only default; the file
+        # is this job's own, fetched from the platform under the job's lease.
+        payload = torch.load(path, map_location="cpu", weights_only=False)
     except FileNotFoundError:
         raise BadSpec(f"checkpoint {path} does not exist") from None
     except Exception as error:  # torch.load raises many types for a damaged file; all mean the same here.

@@ -2,6 +2,7 @@
 predictions, all from the best epoch's weights."""
 
 import copy
+import inspect
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -66,8 +67,14 @@ def export_onnx(session: Session, path: Path) -> None:
     with torch.no_grad():
         torch.onnx.export(
             serving, (example,), str(path), opset_version=OPSET, input_names=[INPUT_NAME], output_names=[name],
-            dynamic_axes={INPUT_NAME: {0: "batch"}, name: {0: "batch"}}, do_constant_folding=True,
+            dynamic_axes={INPUT_NAME: {0: "batch"}, name: {0: "batch"}}, do_constant_folding=True, **_classic_exporter(),
         )
+
+
+def _classic_exporter() -> dict[str, Any]:
+    """PyTorch 2.9+ defaults to the dynamo exporter (it needs onnxscript and treats dynamic_axes differently): ask for
+    the TorchScript exporter wherever the argument exists, so every supported PyTorch writes the same graph."""
+    return {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
 
 
 def model_card(session: Session, progress: Progress) -> dict[str, Any]:
