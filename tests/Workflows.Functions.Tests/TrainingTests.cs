@@ -76,12 +76,8 @@ public sealed class TrainingTests(PostgresFixture postgres)
     {
         await using var platform = await TestPlatform.StartAsync(postgres);
         using var timeout = TestTimeout.Start(Patience);
-        await platform.UploadFileAsync("breast-cancer", TestPlatform.DataFile("breast_cancer.csv"), timeout.Token);
-        await using var doomed = TestWorker.Start(platform.BaseUrl, "doomed");
-        // Batches of 2 through two wide layers: about a tenth of a second an epoch here, long enough to kill it mid-way.
-        var runId = (await platform.StartRunAsync("breast-cancer", timeout.Token, LongTraining(epochs: 120))).Id;
-
-        var checkpointed = await WaitForAsync(async () => (await platform.JobsAsync(runId, timeout.Token)).FirstOrDefault(j => j.CheckpointEpoch >= 4), timeout.Token);
+        var (doomed, runId, checkpointed) = await StartLongTrainingAsync(platform, "doomed", epochs: 120, checkpointEpoch: 4, timeout.Token);
+        await using var _ = doomed;
         doomed.Kill();
         await using var rescuer = TestWorker.Start(platform.BaseUrl, "rescuer");
         var run = await platform.WaitForRunAsync(runId, timeout.Token);
@@ -101,10 +97,8 @@ public sealed class TrainingTests(PostgresFixture postgres)
     {
         await using var platform = await TestPlatform.StartAsync(postgres);
         using var timeout = TestTimeout.Start(Patience);
-        await platform.UploadFileAsync("breast-cancer", TestPlatform.DataFile("breast_cancer.csv"), timeout.Token);
-        await using var leaving = TestWorker.Start(platform.BaseUrl, "leaving");
-        var runId = (await platform.StartRunAsync("breast-cancer", timeout.Token, LongTraining(epochs: 100))).Id;
-        await WaitForAsync(async () => (await platform.JobsAsync(runId, timeout.Token)).FirstOrDefault(j => j.CheckpointEpoch >= 2), timeout.Token);
+        var (leaving, runId, _) = await StartLongTrainingAsync(platform, "leaving", epochs: 100, checkpointEpoch: 2, timeout.Token);
+        await using var __ = leaving;
 
         Assert.Equal(0, await leaving.StopAsync(timeout.Token));
         var handedBack = Assert.Single(await platform.JobsAsync(runId, timeout.Token));
@@ -238,6 +232,21 @@ public sealed class TrainingTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.NoContent, withToken.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, startRun.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, foreignLease.StatusCode);
+    }
+
+    /// <summary>
+    /// The breast-cancer data, one worker, and a long single-trial run on it; returns once the job has a checkpoint at
+    /// <paramref name="checkpointEpoch"/> or later (the job as it was then).
+    /// </summary>
+    private static async Task<(TestWorker Worker, string RunId, TrainingJob Checkpointed)> StartLongTrainingAsync(
+        TestPlatform platform, string workerName, int epochs, int checkpointEpoch, CancellationToken cancellationToken)
+    {
+        await platform.UploadFileAsync("breast-cancer", TestPlatform.DataFile("breast_cancer.csv"), cancellationToken);
+        var worker = TestWorker.Start(platform.BaseUrl, workerName);
+        // Batches of 2 through two wide layers: about a tenth of a second an epoch here, long enough to stop it mid-way.
+        var runId = (await platform.StartRunAsync("breast-cancer", cancellationToken, LongTraining(epochs))).Id;
+        var checkpointed = await WaitForAsync(async () => (await platform.JobsAsync(runId, cancellationToken)).FirstOrDefault(j => j.CheckpointEpoch >= checkpointEpoch), cancellationToken);
+        return (worker, runId, checkpointed);
     }
 
     /// <summary>Hyperparameters that make the breast-cancer or tiny MLP train slowly enough to interrupt: batches of 2, two wide layers, no early stop.</summary>
