@@ -25,9 +25,14 @@ public static class DeviceDetector
         }
 
         var wanted = setting.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(index => int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i
-                : throw new ArgumentException($"worker:devices is '{setting}': expected 'auto', 'cpu' or CUDA indexes such as '0,1'."))
+            .Select(index => int.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : throw NotUnderstood())
             .ToList();
+        if (wanted.Count == 0)
+        {
+            // An empty setting would offer no device at all: the worker would start, serve nothing and say nothing.
+            throw NotUnderstood();
+        }
+
         var missing = wanted.Where(i => gpus.All(g => g.Index != i)).ToList();
         if (missing.Count > 0)
         {
@@ -35,6 +40,8 @@ public static class DeviceDetector
         }
 
         return [.. gpus.Where(g => wanted.Contains(g.Index))];
+
+        ArgumentException NotUnderstood() => new($"worker:devices is '{setting}': expected 'auto', 'cpu' or CUDA indexes such as '0,1'.");
     }
 
     /// <summary>nvidia-smi's GPUs; none when it is not installed or fails (a CPU-only machine).</summary>

@@ -33,9 +33,9 @@ public sealed record TrainerEvent(string Kind, JsonElement Body)
         }
     }
 
-    public int? Int(string name) => Body.TryGetProperty(name, out var value) && value.TryGetInt32(out var number) ? number : null;
+    public int? Int(string name) => Body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number : null;
 
-    public long? Long(string name) => Body.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : null;
+    public long? Long(string name) => Body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : null;
 
     public double? Double(string name) => Body.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetDouble() : null;
 

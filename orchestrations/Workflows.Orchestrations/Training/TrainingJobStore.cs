@@ -114,7 +114,8 @@ public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema
                 UPDATE {schema}.training_workers SET last_seen_at = now() WHERE worker_id = (SELECT worker_id FROM beat))
             SELECT 'beat', true FROM beat
             UNION ALL
-            SELECT state, lease_id = @lease FROM {schema}.training_jobs WHERE job_id = @job AND NOT EXISTS (SELECT 1 FROM beat)
+            -- A job never leased has no lease id: not this lease either (a NULL here would not read as a boolean).
+            SELECT state, coalesce(lease_id = @lease, false) FROM {schema}.training_jobs WHERE job_id = @job AND NOT EXISTS (SELECT 1 FROM beat)
             """));
         command.Parameters.AddWithValue("job", jobId);
         command.Parameters.AddWithValue("lease", leaseId);

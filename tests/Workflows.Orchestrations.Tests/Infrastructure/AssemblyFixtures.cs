@@ -1,1 +1,2 @@
 [assembly: AssemblyFixture(typeof(Workflows.Testing.AzuriteFixture))]
+[assembly: AssemblyFixture(typeof(Workflows.Testing.PostgresFixture))]
