@@ -92,7 +92,9 @@ public sealed class TrainingBenchmark(string connectionString, TextWriter output
         finally
         {
             worker.Kill(entireProcessTree: true);
+            await worker.WaitForExitAsync(CancellationToken.None);
             await app.StopAsync(CancellationToken.None);
+            Directory.Delete(directory, recursive: true);
         }
     }
 
@@ -138,7 +140,8 @@ public sealed class TrainingBenchmark(string connectionString, TextWriter output
                 return (new TrainerMeasure(result.SamplesPerSecond ?? double.NaN, samples / (job.EndedAt!.Value - job.StartedAt!.Value).TotalSeconds), job);
             }
 
-            await Task.Delay(50, cancellationToken);
+            // Seldom: the bench must not take CPU from the trainer it measures (the figures come from the job row).
+            await Task.Delay(500, cancellationToken);
         }
     }
 

@@ -108,7 +108,8 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         var state = new SupervisionState { Progress = new TrainerProgress(Launched, lease.CheckpointEpoch, null, null, null, null, null) };
         var checkpoints = Channel.CreateBounded<int?>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
         using var heartbeatStop = new CancellationTokenSource();
-        var uploads = UploadCheckpointsAsync(lease, checkpoints.Reader, Path.Combine(output, JobArtifacts.Checkpoint), state);
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var uploads = UploadCheckpointsAsync(lease, checkpoints.Reader, Path.Combine(output, JobArtifacts.Checkpoint), state, exited.Task);
         var heartbeats = HeartbeatAsync(lease, trainer, state, heartbeatStop.Token);
         using var onStop = stopping.Register(() =>
         {
@@ -149,6 +150,7 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         }
 
         await trainer.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        exited.TrySetResult();
         checkpoints.Writer.Complete();
         await heartbeatStop.CancelAsync().ConfigureAwait(false);
         await heartbeats.ConfigureAwait(false);
@@ -219,9 +221,15 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         }
     }
 
-    /// <summary>Uploads the newest checkpoint each time the trainer reports one; older ones still waiting are skipped.</summary>
-    private async Task UploadCheckpointsAsync(LeasedJob lease, ChannelReader<int?> written, string file, SupervisionState state)
+    /// <summary>
+    /// Uploads the newest checkpoint the trainer reported, at most once a heartbeat interval: a trainer that checkpoints
+    /// many times a second would otherwise spend the cores it trains on in uploads. Checkpoints reported in between
+    /// are skipped; the last one goes at once when the trainer has exited (a stopped trainer's checkpoint is the one
+    /// the next attempt resumes from).
+    /// </summary>
+    private async Task UploadCheckpointsAsync(LeasedJob lease, ChannelReader<int?> written, string file, SupervisionState state, Task trainerExited)
     {
+        var interval = TimeSpan.FromSeconds(Math.Max(0.2, lease.HeartbeatSeconds));
         await foreach (var epoch in written.ReadAllAsync().ConfigureAwait(false))
         {
             try
@@ -233,6 +241,8 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
             {
                 logger.LogWarning("Job {JobId}: checkpoint of epoch {Epoch} not uploaded: {Message}", lease.JobId, epoch, ex.Message);
             }
+
+            await Task.WhenAny(Task.Delay(interval), trainerExited).ConfigureAwait(false);
         }
     }
 
