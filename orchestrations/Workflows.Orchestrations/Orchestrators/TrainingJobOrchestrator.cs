@@ -35,9 +35,7 @@ public sealed class TrainingJobOrchestrator : TaskOrchestrator<TrainingJobWatch,
                 var timer = context.CreateTimer(context.CurrentUtcDateTime + request.CheckInterval, wait.Token);
                 await Task.WhenAny(completed, timer);
                 // Synchronously: CancelAsync would run the callbacks on the thread pool, outside the replay.
-#pragma warning disable CA1849
                 wait.Cancel();
-#pragma warning restore CA1849
             }
 
             var outcome = await context.CallActivityAsync<TrainingJobOutcome>(nameof(CheckTrainingJobActivity), request, Retry);
