@@ -10,7 +10,11 @@ namespace Workflows.GpuWorker;
 public sealed class HostConnection : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    // Short calls must fail well inside a lease (30 s by default) so a heartbeat can be retried before it expires.
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(10);
     private readonly HttpClient http;
+    private readonly TimeSpan leaseTimeout;
 
     public HostConnection(string hostUrl, string token, TimeSpan leaseWait)
     {
@@ -19,15 +23,17 @@ public sealed class HostConnection : IDisposable
             throw new ArgumentException($"worker:hostUrl is '{hostUrl}': expected an absolute URL such as http://127.0.0.1:7071.");
         }
 
-        // Long polls last up to leaseWait at the host; the client waits a little longer.
-        http = new HttpClient { BaseAddress = baseAddress, Timeout = leaseWait + TimeSpan.FromSeconds(30) };
+        // No client-wide timeout: a long poll, a heartbeat and the upload of a large model need different ones.
+        http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        leaseTimeout = leaseWait + TimeSpan.FromSeconds(30);
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
     }
 
     /// <summary>A job, or null when none came within the request's wait.</summary>
     public async Task<LeasedJob?> LeaseAsync(LeaseRequest request, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync("api/worker/jobs/lease", request, Json, cancellationToken).ConfigureAwait(false);
+        using var timeout = Within(leaseTimeout, cancellationToken);
+        using var response = await http.PostAsJsonAsync("api/worker/jobs/lease", request, Json, timeout.Token).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NoContent)
         {
             return null;
@@ -39,7 +45,8 @@ public sealed class HostConnection : IDisposable
 
     public async Task<HeartbeatReply> HeartbeatAsync(string jobId, HeartbeatRequest request, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync($"api/worker/jobs/{Uri.EscapeDataString(jobId)}/heartbeat", request, Json, cancellationToken).ConfigureAwait(false);
+        using var timeout = Within(CallTimeout, cancellationToken);
+        using var response = await http.PostAsJsonAsync($"api/worker/jobs/{Uri.EscapeDataString(jobId)}/heartbeat", request, Json, timeout.Token).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "heartbeat", cancellationToken).ConfigureAwait(false);
         return (await response.Content.ReadFromJsonAsync<HeartbeatReply>(Json, cancellationToken).ConfigureAwait(false))!;
     }
@@ -75,17 +82,26 @@ public sealed class HostConnection : IDisposable
 
     public async Task CompleteAsync(string jobId, CompleteRequest request, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync($"api/worker/jobs/{Uri.EscapeDataString(jobId)}/complete", request, Json, cancellationToken).ConfigureAwait(false);
+        using var timeout = Within(CallTimeout, cancellationToken);
+        using var response = await http.PostAsJsonAsync($"api/worker/jobs/{Uri.EscapeDataString(jobId)}/complete", request, Json, timeout.Token).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "complete the job", cancellationToken).ConfigureAwait(false);
     }
 
     public async Task FailAsync(string jobId, FailRequest request, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync($"api/worker/jobs/{Uri.EscapeDataString(jobId)}/fail", request, Json, cancellationToken).ConfigureAwait(false);
+        using var timeout = Within(CallTimeout, cancellationToken);
+        using var response = await http.PostAsJsonAsync($"api/worker/jobs/{Uri.EscapeDataString(jobId)}/fail", request, Json, timeout.Token).ConfigureAwait(false);
         await EnsureSuccessAsync(response, "report the failure", cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => http.Dispose();
+
+    private static CancellationTokenSource Within(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        source.CancelAfter(timeout);
+        return source;
+    }
 
     /// <summary>Turns an error answer into an exception carrying the host's problem text.</summary>
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
@@ -107,4 +123,7 @@ public sealed class HostRequestException(HttpStatusCode status, string message) 
 
     /// <summary>The lease is gone (another worker may hold the job): give the job up.</summary>
     public bool LeaseLost => Status is HttpStatusCode.Conflict or HttpStatusCode.Gone;
+
+    /// <summary>The request itself was refused (a missing file, a bad request): sending it again will not help.</summary>
+    public bool IsClientError => (int)Status is >= 400 and < 500 && !LeaseLost;
 }

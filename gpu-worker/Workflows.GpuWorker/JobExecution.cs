@@ -27,9 +27,29 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         activity?.SetTag("job.id", lease.JobId);
         activity?.SetTag("job.attempt", lease.Attempt);
         var work = Path.Combine(options.WorkDirectory, $"{lease.JobId}-a{lease.Attempt}-{Guid.NewGuid():N}");
+        // The lease lives from now until the report is in: downloads and uploads of a large export or model take time too.
+        using var state = new SupervisionState();
+        using var heartbeatStop = new CancellationTokenSource();
+        var heartbeats = HeartbeatAsync(lease, state, heartbeatStop.Token);
         try
         {
-            var report = await TrainAsync(lease, work, stopping).ConfigureAwait(false);
+            using var abandon = CancellationTokenSource.CreateLinkedTokenSource(stopping, state.HostStopped);
+            JobReport report;
+            try
+            {
+                report = await TrainAsync(lease, work, state, abandon.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (state.StopReason is not null)
+            {
+                report = JobReport.None;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && !(ex is HostRequestException { LeaseLost: true }))
+            {
+                // Whatever went wrong here is the job's failure to report, not a lease to let expire with a misleading error.
+                logger.LogWarning(ex, "Job {JobId}: the worker failed around the trainer", lease.JobId);
+                report = JobReport.Failed($"Worker {options.Name} failed on attempt {lease.Attempt}: {ex.Message}", retryable: ex is not HostRequestException { IsClientError: true });
+            }
+
             await ReportWithRetriesAsync(lease, report).ConfigureAwait(false);
         }
         catch (HostRequestException ex) when (ex.LeaseLost)
@@ -38,6 +58,8 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         }
         finally
         {
+            await heartbeatStop.CancelAsync().ConfigureAwait(false);
+            await heartbeats.ConfigureAwait(false);
             try
             {
                 Directory.Delete(work, recursive: true);
@@ -52,7 +74,8 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         }
     }
 
-    private async Task<JobReport> TrainAsync(LeasedJob lease, string work, CancellationToken stopping)
+    /// <summary>Fetches the inputs and runs the trainer; <paramref name="abandon"/> ends the fetching when the worker stops or the host says stop.</summary>
+    private async Task<JobReport> TrainAsync(LeasedJob lease, string work, SupervisionState state, CancellationToken abandon)
     {
         string script;
         try
@@ -68,19 +91,19 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         var output = Directory.CreateDirectory(Path.Combine(work, "out")).FullName;
         foreach (var file in lease.DataFiles)
         {
-            await host.DownloadAsync(lease, file, Path.Combine(data, Path.GetFileName(file)), stopping).ConfigureAwait(false);
+            await host.DownloadAsync(lease, file, Path.Combine(data, Path.GetFileName(file)), abandon).ConfigureAwait(false);
         }
 
         List<string> arguments = [script, "--job", Path.Combine(work, "job.json"), "--data", data, "--out", output];
         if (lease.CheckpointEpoch is not null)
         {
             var resume = Path.Combine(work, "resume-" + JobArtifacts.Checkpoint);
-            await host.DownloadAsync(lease, null, resume, stopping).ConfigureAwait(false);
+            await host.DownloadAsync(lease, null, resume, abandon).ConfigureAwait(false);
             arguments.AddRange(["--resume", resume]);
         }
 
         var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
-        await File.WriteAllTextAsync(Path.Combine(work, "job.json"), JsonSerializer.Serialize(lease.Job with { Threads = threads }, JobJson), stopping).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(work, "job.json"), JsonSerializer.Serialize(lease.Job with { Threads = threads }, JobJson), abandon).ConfigureAwait(false);
 
         // A GPU slot sees only its own device; a CPU slot sees none, so `auto` cannot wander onto a GPU another slot owns.
         var environment = new Dictionary<string, string> { ["CUDA_VISIBLE_DEVICES"] = device.IsGpu ? device.Index.ToString(CultureInfo.InvariantCulture) : "", ["PYTHONUNBUFFERED"] = "1" };
@@ -98,21 +121,25 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
 
         using (trainer)
         {
-            return await SuperviseAsync(lease, trainer, output, stopping).ConfigureAwait(false);
+            return await SuperviseAsync(lease, trainer, output, state, abandon).ConfigureAwait(false);
         }
     }
 
     /// <summary>Follows the trainer until it exits: heartbeats, checkpoint uploads, and stopping it when told to.</summary>
-    private async Task<JobReport> SuperviseAsync(LeasedJob lease, TrainerProcess trainer, string output, CancellationToken stopping)
+    private async Task<JobReport> SuperviseAsync(LeasedJob lease, TrainerProcess trainer, string output, SupervisionState state, CancellationToken abandon)
     {
-        var state = new SupervisionState { Progress = new TrainerProgress(Launched, lease.CheckpointEpoch, null, null, null, null, null) };
+        state.Launched(trainer, new TrainerProgress(Launched, lease.CheckpointEpoch, null, null, null, null, null));
         var checkpoints = Channel.CreateBounded<int?>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
-        using var heartbeatStop = new CancellationTokenSource();
         var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var uploads = UploadCheckpointsAsync(lease, checkpoints.Reader, Path.Combine(output, JobArtifacts.Checkpoint), state, exited.Task);
-        var heartbeats = HeartbeatAsync(lease, trainer, state, heartbeatStop.Token);
-        using var onStop = stopping.Register(() =>
+        using var onStop = abandon.Register(() =>
         {
+            if (state.StopReason is not null)
+            {
+                return;
+            }
+
+            // The worker is stopping: the trainer checkpoints and exits 75, or is killed after the grace period.
             state.Interrupted = true;
             trainer.Terminate();
             _ = KillAfterGraceAsync(trainer);
@@ -152,8 +179,6 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         await trainer.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         exited.TrySetResult();
         checkpoints.Writer.Complete();
-        await heartbeatStop.CancelAsync().ConfigureAwait(false);
-        await heartbeats.ConfigureAwait(false);
         await uploads.ConfigureAwait(false);
         return Outcome(lease, trainer, state, output);
     }
@@ -187,34 +212,39 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         }
     }
 
-    /// <summary>Beats at once (the job shows as launched the moment its trainer starts), then every interval.</summary>
-    private async Task HeartbeatAsync(LeasedJob lease, TrainerProcess trainer, SupervisionState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Beats every interval from the lease to the report, and once more the moment the trainer launches (the job shows
+    /// as started at once). A "stop" answer kills the trainer, or abandons the fetching if it has not started.
+    /// </summary>
+    private async Task HeartbeatAsync(LeasedJob lease, SupervisionState state, CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(0.2, lease.HeartbeatSeconds)));
+        var interval = TimeSpan.FromSeconds(Math.Max(0.2, lease.HeartbeatSeconds));
         try
         {
-            do
+            while (!cancellationToken.IsCancellationRequested)
             {
+                var beatRequested = state.NextBeatRequest;
                 HeartbeatReply reply;
                 try
                 {
                     reply = await host.HeartbeatAsync(lease.JobId, new HeartbeatRequest(lease.LeaseId, state.Progress), cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or HostRequestException { LeaseLost: false } or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (ex is HttpRequestException or HostRequestException { LeaseLost: false } or System.Text.Json.JsonException
+                    or TaskCanceledException && !cancellationToken.IsCancellationRequested)
                 {
                     // The host may be restarting: the lease outlives a few missed beats, so keep training and try again.
                     logger.LogWarning("Job {JobId}: heartbeat failed ({Message}); retrying", lease.JobId, ex.Message);
-                    continue;
+                    reply = new HeartbeatReply(true, null);
                 }
 
                 if (!reply.Continue)
                 {
-                    state.StopReason = reply.Reason ?? "stop";
-                    trainer.KillTree();
+                    state.Stop(reply.Reason ?? "stop");
                     return;
                 }
+
+                await Task.WhenAny(Task.Delay(interval, cancellationToken), beatRequested).ConfigureAwait(false);
             }
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -237,7 +267,7 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
                 await host.UploadAsync(lease, JobArtifacts.Checkpoint, file, epoch, CancellationToken.None).ConfigureAwait(false);
                 state.CheckpointEpoch = epoch;
             }
-            catch (Exception ex) when (ex is HttpRequestException or HostRequestException or IOException)
+            catch (Exception ex) when (ex is HttpRequestException or HostRequestException or IOException or TaskCanceledException)
             {
                 logger.LogWarning("Job {JobId}: checkpoint of epoch {Epoch} not uploaded: {Message}", lease.JobId, epoch, ex.Message);
             }
@@ -301,8 +331,12 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
     }
 
     /// <summary>What the supervision loops learn, shared between them.</summary>
-    private sealed class SupervisionState
+    private sealed class SupervisionState : IDisposable
     {
+        private readonly CancellationTokenSource hostStopped = new();
+        private TaskCompletionSource beatRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private TrainerProcess? trainer;
+
         public volatile TrainerProgress? Progress;
         public volatile TrainerSummary? Summary;
         public volatile string? Error;
@@ -311,5 +345,33 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         public volatile bool Interrupted;
         public int? CheckpointEpoch;
         public int StartEpoch;
+
+        /// <summary>Cancelled when the host said stop (cancelled, lease lost, deadline).</summary>
+        public CancellationToken HostStopped => hostStopped.Token;
+
+        /// <summary>Completes when a beat should go out before the interval ends.</summary>
+        public Task NextBeatRequest => Volatile.Read(ref beatRequest).Task;
+
+        /// <summary>The trainer runs: it is what a stop kills, and the host hears of it at once.</summary>
+        public void Launched(TrainerProcess process, TrainerProgress progress)
+        {
+            trainer = process;
+            Progress = progress;
+            Interlocked.Exchange(ref beatRequest, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            if (StopReason is not null)
+            {
+                process.KillTree();
+            }
+        }
+
+        /// <summary>The host said stop: kill the trainer if one runs, and abandon whatever else is under way.</summary>
+        public void Stop(string reason)
+        {
+            StopReason = reason;
+            trainer?.KillTree();
+            hostStopped.Cancel();
+        }
+
+        public void Dispose() => hostStopped.Dispose();
     }
 }

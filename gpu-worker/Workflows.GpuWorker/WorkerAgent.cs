@@ -51,9 +51,10 @@ public sealed class WorkerAgent(WorkerOptions options, ILoggerFactory loggers)
             {
                 return;
             }
-            catch (Exception ex) when (ex is HttpRequestException or HostRequestException or TaskCanceledException or IOException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
             {
-                // The host is down or restarting: keep trying, a little less often each time.
+                // The host is down or restarting, or something failed outside a job: this slot keeps serving, a little
+                // less often each time, rather than dying while the agent looks healthy.
                 logger.LogWarning("Worker {WorkerId}: {Message}; retrying in {Delay}", workerId, ex.Message, backoff);
                 try
                 {

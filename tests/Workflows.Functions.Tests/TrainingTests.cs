@@ -183,7 +183,7 @@ public sealed class TrainingTests(PostgresFixture postgres)
             jobs.Select(j => $"{j.Spec.Hyperparameters["hiddenLayers"].GetRawText().Replace(" ", "", StringComparison.Ordinal)}|{j.Spec.Hyperparameters["learningRate"].GetRawText()}"));
         var best = BestOf(jobs, "accuracy");
         Assert.Contains($"best of 4 trials: trial {best.Trial}", run.Stages.Single(s => s.Stage == RunStages.Train).Detail, StringComparison.Ordinal);
-        Assert.Contains($"jobs/{best.JobId}/model.onnx", run.Stages.Single(s => s.Stage == RunStages.Evaluate).Detail, StringComparison.Ordinal);
+        Assert.Contains(best.Result!.Artifacts["model.onnx"], run.Stages.Single(s => s.Stage == RunStages.Evaluate).Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public sealed class TrainingTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Unauthorized, withApiKey.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, withToken.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, startRun.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, foreignLease.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, foreignLease.StatusCode);
     }
 
     /// <summary>

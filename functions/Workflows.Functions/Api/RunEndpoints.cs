@@ -120,9 +120,14 @@ public static class RunEndpoints
         reason ??= "cancelled through the API";
         await client.TerminateInstanceAsync(id, reason, cancellationToken);
         // Workers learn of it at their next heartbeat and kill their trainers; the jobs' watchers end with them.
-        foreach (var job in await jobs.CancelRunAsync(id, $"The run was cancelled: {reason}", cancellationToken))
+        await jobs.CancelRunAsync(id, $"The run was cancelled: {reason}", cancellationToken);
+        foreach (var job in await jobs.ListForRunAsync(id, cancellationToken))
         {
-            await client.TerminateInstanceAsync(job.OrchestrationId, reason, cancellationToken);
+            // A watcher that already ended (it saw its job end) needs nothing.
+            if (await client.GetInstanceAsync(job.OrchestrationId, cancellationToken: cancellationToken) is { IsCompleted: false })
+            {
+                await client.TerminateInstanceAsync(job.OrchestrationId, reason, cancellationToken);
+            }
         }
 
         return Results.Accepted();

@@ -34,7 +34,10 @@ public static class WorkerEndpoints
     }
 
     /// <summary>Where a job's artifacts live in the artifact store.</summary>
-    public static string ArtifactPath(string jobId, string name) => $"jobs/{jobId}/{name}";
+    private static string ArtifactPath(string jobId, string name) => $"jobs/{jobId}/{name}";
+
+    /// <summary>Where the attempt under <paramref name="leaseId"/> puts a final artifact.</summary>
+    private static string FinalArtifactPath(string jobId, Guid leaseId, string name) => ArtifactPath(jobId, $"{leaseId:N}/{name}");
 
     private static async Task<IResult> LeaseAsync(LeaseRequest body, TrainingJobStore jobs, IOptions<TrainingOptions> options, CancellationToken cancellationToken)
     {
@@ -104,10 +107,10 @@ public static class WorkerEndpoints
             return refusal;
         }
 
-        // Each attempt writes under its own lease id, then the job points at it: an upload that a lost lease finishes late
-        // cannot replace the checkpoint of the worker that took the job over.
+        // Each attempt writes under its own lease id, and the job points at what its lease wrote: an upload that a lost
+        // lease finishes late cannot replace the checkpoint or the model of the worker that took the job over.
         var leaseId = LeaseIdOf(request)!.Value;
-        var path = name == JobArtifacts.Checkpoint ? ArtifactPath(id, $"checkpoints/{leaseId:N}.pt") : ArtifactPath(id, name);
+        var path = name == JobArtifacts.Checkpoint ? ArtifactPath(id, $"checkpoints/{leaseId:N}.pt") : FinalArtifactPath(id, leaseId, name);
         await artifacts.PutAsync(path, request.Body, cancellationToken);
         if (name == JobArtifacts.Checkpoint && !await jobs.SetCheckpointAsync(id, leaseId, path, epoch, cancellationToken))
         {
@@ -119,10 +122,16 @@ public static class WorkerEndpoints
 
     private static async Task<IResult> CompleteAsync(string id, CompleteRequest body, TrainingJobStore jobs, IArtifactStore artifacts, DurableTaskClient client, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
+        if (!await jobs.HoldsLeaseAsync(id, body.LeaseId, cancellationToken))
+        {
+            // A retried completion finds the job already ended by it; anything else has lost the lease.
+            return await ReportAsync(id, body.LeaseId, new WorkerReport(WorkerReportKind.Completed, null, null, false), jobs, client, loggers, cancellationToken);
+        }
+
         var missing = new List<string>();
         foreach (var name in JobArtifacts.Final)
         {
-            if (await artifacts.GetInfoAsync(ArtifactPath(id, name), cancellationToken) is null)
+            if (await artifacts.GetInfoAsync(FinalArtifactPath(id, body.LeaseId, name), cancellationToken) is null)
             {
                 missing.Add(name);
             }
@@ -135,7 +144,7 @@ public static class WorkerEndpoints
 
         var summary = body.Result;
         var result = new TrainingResult(summary.Metrics, summary.BestEpoch, summary.EpochsRun, summary.StartEpoch, summary.SamplesPerSecond, summary.TrainSeconds, summary.Device,
-            JobArtifacts.Final.ToDictionary(name => name, name => ArtifactPath(id, name)));
+            JobArtifacts.Final.ToDictionary(name => name, name => FinalArtifactPath(id, body.LeaseId, name)));
         return await ReportAsync(id, body.LeaseId, new WorkerReport(WorkerReportKind.Completed, result, null, false), jobs, client, loggers, cancellationToken);
     }
 

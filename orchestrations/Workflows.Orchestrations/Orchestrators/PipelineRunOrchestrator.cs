@@ -74,11 +74,25 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
                 outcomes.Add(await finished);
             }
 
-            running.Add(context.CallSubOrchestratorAsync<TrainingJobOutcome>(nameof(TrainingJobOrchestrator), new TrainingJobWatch(trial, Enqueued: false),
-                new SubOrchestrationOptions(TrainingJobOrchestrator.InstanceId(runId, trial.Trial))));
+            running.Add(WatchAsync(trial));
         }
 
         outcomes.AddRange(await Task.WhenAll(running));
+
+        // A watcher that fails (its checks kept failing) is that trial's failure, not the sweep's: the others go on.
+        async Task<TrainingJobOutcome> WatchAsync(TrainingJobRequest trial)
+        {
+            try
+            {
+                return await context.CallSubOrchestratorAsync<TrainingJobOutcome>(nameof(TrainingJobOrchestrator), new TrainingJobWatch(trial, Enqueued: false),
+                    new SubOrchestrationOptions(TrainingJobOrchestrator.InstanceId(runId, trial.Trial)));
+            }
+            catch (TaskFailedException failed)
+            {
+                return new TrainingJobOutcome(trial.JobId, trial.Trial, TrainingJobState.Failed, 0, trial.Spec.Hyperparameters, null,
+                    $"Watching the job failed: {failed.FailureDetails.ErrorMessage}");
+            }
+        }
         outcomes.Sort((a, b) => a.Trial.CompareTo(b.Trial));
         var best = TrialSelection.Best(outcomes, plan.PrimaryMetric, plan.LowerIsBetter);
         if (best is null)

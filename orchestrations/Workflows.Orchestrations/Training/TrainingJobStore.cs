@@ -220,7 +220,8 @@ public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema
                         || to_char(lease_expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') || ' (attempt ' || attempt || ' of ' || max_attempts || ').'
                     ELSE error END,
                 ended_at = CASE WHEN deadline <= now() OR attempt >= max_attempts THEN now() END,
-                lease_expires_at = NULL
+                -- The expired lease is over: a late report from it must not pass for a repeat of one that counted.
+                lease_id = NULL, lease_expires_at = NULL
             WHERE job_id = @job AND ((state = 'Leased' AND (lease_expires_at < now() OR deadline <= now())) OR (state = 'Queued' AND deadline <= now()))
             RETURNING {{Columns}}
             """));

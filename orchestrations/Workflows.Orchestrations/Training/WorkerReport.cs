@@ -21,6 +21,7 @@ public sealed record WorkerReport(WorkerReportKind Kind, TrainingResult? Result,
     {
         WorkerReportKind.Completed => state == TrainingJobState.Succeeded,
         WorkerReportKind.Interrupted => state == TrainingJobState.Queued,
-        _ => state is TrainingJobState.Failed or TrainingJobState.Queued,
+        _ when Retryable => state is TrainingJobState.Failed or TrainingJobState.Queued,
+        _ => state == TrainingJobState.Failed,
     };
 }
