@@ -26,8 +26,6 @@ internal sealed partial class TrainerProcess : IDisposable
 
     private TrainerProcess(Process process) => this.process = process;
 
-    public int Id => process.Id;
-
     public int ExitCode => process.ExitCode;
 
     /// <summary>Starts <paramref name="program"/> with <paramref name="arguments"/>; every stderr line goes to <paramref name="onStderr"/> too.</summary>
