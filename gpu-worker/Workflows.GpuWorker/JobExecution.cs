@@ -9,8 +9,9 @@ namespace Workflows.GpuWorker;
 
 /// <summary>
 /// Runs one leased job on one device: fetches the export (and the checkpoint of an earlier attempt), runs the trainer,
-/// turns its JSON lines into heartbeats, uploads checkpoints as they appear and the final artifacts, and reports how
-/// it ended. A heartbeat answered "stop" kills the trainer; the worker stopping asks it to checkpoint first.
+/// heartbeats from the lease to the report (with the trainer's progress), uploads the newest checkpoint at most once a
+/// heartbeat interval and then the final artifacts, and reports how it ended. A heartbeat answered "stop" kills the
+/// trainer; the worker stopping asks it to checkpoint first.
 /// </summary>
 internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers, WorkerOptions options, WorkerDevice device, ILogger logger)
 {
@@ -125,7 +126,7 @@ internal sealed class JobExecution(HostConnection host, TrainerRegistry trainers
         }
     }
 
-    /// <summary>Follows the trainer until it exits: heartbeats, checkpoint uploads, and stopping it when told to.</summary>
+    /// <summary>Follows the trainer until it exits: its events, its checkpoint uploads, and asking it to stop when the worker stops.</summary>
     private async Task<JobReport> SuperviseAsync(LeasedJob lease, TrainerProcess trainer, string output, SupervisionState state, CancellationToken abandon)
     {
         state.Launched(trainer, new TrainerProgress(Launched, lease.CheckpointEpoch, null, null, null, null, null));
