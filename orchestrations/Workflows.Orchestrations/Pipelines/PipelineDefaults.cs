@@ -67,6 +67,9 @@ public static class PipelineDefaults
     /// <summary><c>deploy.canaryPercent</c>: switch all traffic at once.</summary>
     public const int CanaryPercent = 0;
 
+    /// <summary><c>deploy.canaryDuration</c>: ten minutes of baking before promotion.</summary>
+    public static readonly TimeSpan CanaryDuration = TimeSpan.FromMinutes(10);
+
     /// <summary><c>monitoring.schedule</c>: at the start of every hour.</summary>
     public const string MonitoringSchedule = "0 0 * * * *";
 

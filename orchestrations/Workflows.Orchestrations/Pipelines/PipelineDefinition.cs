@@ -164,8 +164,14 @@ public enum ApprovalMode
 /// <summary>How a model goes live.</summary>
 /// <param name="Approval">Automatic or manual.</param>
 /// <param name="ApprovalTimeout">How long a manual approval may take before the model is rejected.</param>
-/// <param name="CanaryPercent">Share of traffic (0–100) the new model gets first; 0 switches all at once.</param>
-public sealed record DeployDefinition(ApprovalMode Approval, TimeSpan ApprovalTimeout, int CanaryPercent);
+/// <param name="CanaryPercent">Share of traffic (0–100) the new model gets first while production answers the rest; 0 switches all at once.</param>
+/// <param name="Shadow">Whether the new model first scores copies of production's requests without answering them.</param>
+/// <param name="CanaryDuration">How long a canary or shadow model bakes before it is promoted to production.</param>
+public sealed record DeployDefinition(ApprovalMode Approval, TimeSpan ApprovalTimeout, int CanaryPercent, bool Shadow, TimeSpan CanaryDuration)
+{
+    /// <summary>Whether a new model goes live in stages (canary or shadow) rather than all at once.</summary>
+    public bool Staged => CanaryPercent > 0 || Shadow;
+}
 
 /// <summary>A drift test on features or predictions.</summary>
 public enum DriftMethod

@@ -8,6 +8,7 @@ using Workflows.Orchestrations.Artifacts;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Orchestrators;
 using Workflows.Orchestrations.Pipelines;
+using Workflows.Orchestrations.Registry;
 using Workflows.Orchestrations.Runs;
 using Workflows.Orchestrations.Training;
 
@@ -52,8 +53,9 @@ public static class PlatformServices
         services.AddSingleton(sp => new IngestionSources(sp.GetRequiredService<PlatformOptions>(), dropContainer(sp)));
         services.AddSingleton<PipelineRunLauncher>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<TrainingOptions>>().Value);
-        services.AddSingleton<JobSignal>();
-        services.AddSingleton(sp => new TrainingJobStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>(), sp.GetRequiredService<JobSignal>()));
+        services.AddSingleton<ChangeSignal>();
+        services.AddSingleton(sp => new TrainingJobStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>(), sp.GetRequiredService<ChangeSignal>()));
+        services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
         services.AddHostedService<PlatformInitializer>();
         return services;
     }

@@ -10,7 +10,7 @@ namespace Workflows.Orchestrations.Training;
 /// The training job queue in PostgreSQL. Every change a worker makes names its lease id and applies only while that
 /// lease holds, so a worker that lost its lease (and the worker that took the job over) cannot overwrite each other.
 /// </summary>
-public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema schema, JobSignal signal)
+public sealed class TrainingJobStore(NpgsqlDataSource dataSource, PlatformSchema schema, ChangeSignal signal)
 {
     private const string Columns = """
         job_id, run_id, pipeline, trial, orchestration_id, spec_json::text, state, attempt, max_attempts, worker_id, worker_json::text,

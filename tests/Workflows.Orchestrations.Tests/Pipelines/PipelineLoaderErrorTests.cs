@@ -81,6 +81,8 @@ public sealed class PipelineLoaderErrorTests
     [InlineData("deploy: { approval: maybe }", 4, 21, "'maybe' is not a valid 'deploy.approval' (expected one of: auto, manual)")]
     [InlineData("deploy: { approvalTimeout: 1h }", 4, 28, "'deploy.approvalTimeout' applies to approval: manual only")]
     [InlineData("deploy: { canaryPercent: 150 }", 4, 26, "'deploy.canaryPercent' must be in [0, 100], found 150")]
+    [InlineData("deploy: { canaryPercent: 10, shadow: true }", 4, 38, "'deploy.shadow' and 'deploy.canaryPercent' exclude each other: a shadow model answers no traffic")]
+    [InlineData("deploy: { canaryDuration: 5m }", 4, 27, "'deploy.canaryDuration' applies to a canary (canaryPercent above 0) or shadow deploy only")]
     [InlineData("monitoring: { methods: [psi, entropy] }", 4, 30, "'entropy' is not a valid 'monitoring.methods[1]' (expected one of: psi, ks, wasserstein, chiSquare)")]
     [InlineData("monitoring: { methods: [] }", 4, 24, "'monitoring.methods' lists no methods (expected some of: psi, ks, wasserstein, chiSquare)")]
     [InlineData("monitoring: { ksPValue: 0 }", 4, 25, "'monitoring.ksPValue' must be in (0, 1], found 0")]

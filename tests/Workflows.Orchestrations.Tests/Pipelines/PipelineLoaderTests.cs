@@ -30,7 +30,7 @@ public sealed class PipelineLoaderTests
         Assert.Equal(("mlp", "auto", 4, TimeSpan.FromHours(2), 3), (pipeline.Training.Trainer, pipeline.Training.Device, pipeline.Training.MaxParallelTrials, pipeline.Training.Timeout, pipeline.Training.MaxAttempts));
         Assert.Null(pipeline.Training.Sweep);
         Assert.Equal(("f1_macro", true, 0.0), (pipeline.Evaluation.PrimaryMetric, pipeline.Evaluation.MustBeatProduction, pipeline.Evaluation.MinImprovement));
-        Assert.Equal(new DeployDefinition(ApprovalMode.Auto, TimeSpan.FromDays(1), 0), pipeline.Deploy);
+        Assert.Equal(new DeployDefinition(ApprovalMode.Auto, TimeSpan.FromDays(1), 0, false, TimeSpan.FromMinutes(10)), pipeline.Deploy);
         Assert.Null(pipeline.Monitoring);
         Assert.Null(pipeline.Schedule);
     }
@@ -163,7 +163,7 @@ public sealed class PipelineLoaderTests
         var pipeline = PipelineLoader.Load(yaml, "p.yaml");
 
         Assert.Equal(ModelTask.Regression, pipeline.Dataset.Task);
-        Assert.Equal(new DeployDefinition(ApprovalMode.Manual, TimeSpan.FromHours(4), 0), pipeline.Deploy);
+        Assert.Equal(new DeployDefinition(ApprovalMode.Manual, TimeSpan.FromHours(4), 0, false, TimeSpan.FromMinutes(10)), pipeline.Deploy);
         Assert.Equal("0 0 */2 * * *", pipeline.Monitoring!.Schedule);
         Assert.Equal([DriftMethod.ChiSquare, DriftMethod.Wasserstein], pipeline.Monitoring.Methods);
         Assert.Equal(new Uri("https://hooks.example.com/drift"), pipeline.Monitoring.WebhookUrl);

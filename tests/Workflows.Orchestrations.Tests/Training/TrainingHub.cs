@@ -22,7 +22,7 @@ public sealed class TrainingHub : IAsyncDisposable
 
     public PlatformSchema Schema { get; }
 
-    public JobSignal Signal { get; } = new();
+    public ChangeSignal Signal { get; } = new();
 
     public TrainingJobStore Store { get; }
 
@@ -35,7 +35,7 @@ public sealed class TrainingHub : IAsyncDisposable
     }
 
     /// <summary>A second host's store on the same tables: it shares the queue but not this host's <see cref="Signal"/>.</summary>
-    public TrainingJobStore OtherHost() => new(_dataSource, Schema, new JobSignal());
+    public TrainingJobStore OtherHost() => new(_dataSource, Schema, new ChangeSignal());
 
     public static TrainingJobSpec Spec(string device = "cpu") => new(
         "mlp", ModelTask.Classification, device, new Dictionary<string, JsonElement> { ["epochs"] = JsonSerializer.SerializeToElement(3) },

@@ -1,10 +1,10 @@
-namespace Workflows.Orchestrations.Training;
+namespace Workflows.Orchestrations.Platform;
 
 /// <summary>
-/// Wakes lease requests waiting in this process when a job becomes leasable, so an idle worker starts a job at once
-/// instead of at its next poll. Workers of other hosts still find it by polling.
+/// Wakes waiters in this process when something they poll for changed (a job became leasable, an alias moved), so
+/// they act at once instead of at their next poll. Other hosts still find the change by polling.
 /// </summary>
-public sealed class JobSignal
+public sealed class ChangeSignal
 {
     private TaskCompletionSource pulse = NewPulse();
 
