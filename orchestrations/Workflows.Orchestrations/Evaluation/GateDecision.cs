@@ -5,9 +5,9 @@ namespace Workflows.Orchestrations.Evaluation;
 /// <param name="Checks">Each threshold, the comparison with production and the approval.</param>
 public sealed record GateDecision(bool Passed, IReadOnlyList<GateCheck> Checks)
 {
-    /// <summary>The failed checks' details, or that all passed.</summary>
+    /// <summary>Every check's detail when all passed, else the failed checks' details.</summary>
     public string Summary => Passed
-        ? $"passed {Checks.Count} check(s)"
+        ? "passed: " + (Checks.Count == 0 ? "no checks are defined" : string.Join("; ", Checks.Select(c => c.Detail)))
         : "failed: " + string.Join("; ", Checks.Where(c => !c.Passed).Select(c => c.Detail));
 
     /// <summary>This decision with one more check at the end.</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Workflows.Orchestrations.Evaluation;
 
 namespace Workflows.Orchestrations.Orchestrators;
 
@@ -15,5 +17,32 @@ public sealed record DatasetRef(string Dataset, int Version, string ContentSha25
 /// <summary>Where a run's training-ready export is, and what it holds.</summary>
 public sealed record ExportRef(string Path, long TrainRows, long ValidationRows, long TestRows, int Features, IReadOnlyList<string>? Classes);
 
-/// <summary>What a PipelineRun produced, as far as it got.</summary>
-public sealed record PipelineRunResult(string Pipeline, DatasetRef Dataset, ExportRef Export, TrainingOutcome Training);
+/// <summary>What a PipelineRun produced: the data, the training, the registered model and what became of it.</summary>
+/// <param name="Outcome">Whether the model went live, was rejected by the gate, or its staged deploy was aborted.</param>
+/// <param name="Deployment">Where the model went; null when it did not deploy.</param>
+/// <param name="Baseline">The monitoring baseline recorded for it; null when it did not deploy.</param>
+public sealed record PipelineRunResult(
+    string Pipeline,
+    DatasetRef Dataset,
+    ExportRef Export,
+    TrainingOutcome Training,
+    CandidateEvaluation Evaluation,
+    ModelVersionRef Model,
+    GateDecision Gate,
+    ModelOutcome Outcome,
+    Deployment? Deployment,
+    BaselineRef? Baseline);
+
+/// <summary>What became of a run's model.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<ModelOutcome>))]
+public enum ModelOutcome
+{
+    /// <summary>It serves as production.</summary>
+    Deployed,
+
+    /// <summary>It failed the gate (a threshold, production, or the approval); production is unchanged.</summary>
+    Rejected,
+
+    /// <summary>Its canary or shadow deploy was called off; production is unchanged.</summary>
+    Aborted,
+}

@@ -1,5 +1,7 @@
 using Workflows.Durable;
 using Workflows.Orchestrations.Activities;
+using Workflows.Orchestrations.Evaluation;
+using Workflows.Orchestrations.Pipelines;
 using Workflows.Orchestrations.Runs;
 using Workflows.Orchestrations.Training;
 
@@ -7,8 +9,9 @@ namespace Workflows.Orchestrations.Orchestrators;
 
 /// <summary>
 /// One run of a pipeline: resolve dataset → validate → split → train → evaluate → gate → deploy → baseline. Each
-/// stage is recorded as it starts and ends, and the custom status names the current one. A stage that is not built
-/// yet fails the run with a message saying so: a run never reports success it did not earn.
+/// stage is recorded as it starts and ends, and the custom status names the current one (and what it waits for: an
+/// approval, a canary). The evaluated model is registered whatever the gate decides, so a rejected model can still be
+/// inspected and compared; a rejection or an aborted canary ends the run normally with production unchanged.
 /// </summary>
 public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunRequest, PipelineRunResult>
 {
@@ -34,18 +37,95 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
             return await TrainAsync(context, runId, plan);
         });
 
-        var notBuilt = $"The model plane is not built yet: nothing can evaluate, gate or deploy the trained model. The run stops here; the best trial's model is at {training.Best.Result!.Artifacts.GetValueOrDefault("model.onnx")}.";
-        await StageAsync<string>(RunStages.Evaluate, () => throw new StageNotAvailableException(RunStages.Evaluate, notBuilt));
-        return new PipelineRunResult(input.Pipeline, dataset, export, training);
+        var evaluation = await StageAsync(RunStages.Evaluate, () =>
+            context.CallActivityAsync<CandidateEvaluation>(nameof(EvaluateCandidateActivity), new EvaluateCandidateInput(runId, input.Pipeline, export, training.Best), Retry));
+        var model = await context.CallActivityAsync<ModelVersionRef>(nameof(RegisterModelActivity),
+            new RegisterModelInput(runId, input.Pipeline, dataset, export, training.Best, evaluation), Retry);
 
-        async Task<T> StageAsync<T>(string stage, Func<Task<T>> body)
+        var gate = await StageAsync(RunStages.Gate, async () =>
         {
-            context.SetCustomStatus(new RunCustomStatus(stage, RunStages.Ordinal(stage) + 1, RunStages.All.Count));
+            var decision = evaluation.Gate;
+            if (decision.Passed && evaluation.Deploy.Approval == ApprovalMode.Manual)
+            {
+                Status(RunStages.Gate, $"waiting for an '{ApprovalEvent.Name}' event on v{model.Version} until {context.CurrentUtcDateTime.Add(evaluation.Deploy.ApprovalTimeout):u}");
+                decision = decision.With(ModelGate.Approval(await WaitForAsync<ApprovalEvent>(ApprovalEvent.Name, evaluation.Deploy.ApprovalTimeout), evaluation.Deploy.ApprovalTimeout));
+            }
+
+            await context.CallActivityAsync<bool>(nameof(RecordGateActivity), new RecordGateInput(input.Pipeline, model.Version, decision), Retry);
+            return decision;
+        }, decision => decision.Passed ? null : $"v{model.Version} rejected: {decision.Summary}");
+        if (!gate.Passed)
+        {
+            await SkipAsync(RunStages.Deploy, RunStages.Baseline);
+            return Result(ModelOutcome.Rejected, null, null);
+        }
+
+        var deployment = await StageAsync(RunStages.Deploy, async () =>
+        {
+            var placed = await context.CallActivityAsync<Deployment>(nameof(DeployModelActivity), new DeployModelInput(runId, input.Pipeline, model.Version, evaluation.Deploy), Retry);
+            return placed.Staged ? await FinishStagedAsync(placed) : placed;
+        }, placed => placed.AbortedBecause);
+        if (deployment.AbortedBecause is not null)
+        {
+            await SkipAsync(RunStages.Baseline);
+            return Result(ModelOutcome.Aborted, null, null);
+        }
+
+        var baseline = await StageAsync(RunStages.Baseline, () =>
+            context.CallActivityAsync<BaselineRef>(nameof(RecordBaselineActivity), new RecordBaselineInput(runId, input.Pipeline, model.Version, export), Retry));
+        return Result(ModelOutcome.Deployed, deployment, baseline);
+
+        PipelineRunResult Result(ModelOutcome outcome, Deployment? live, BaselineRef? recorded) =>
+            new(input.Pipeline, dataset, export, training, evaluation, model, gate, outcome, live, recorded);
+
+        // A staged model bakes for the canary duration, unless a person promotes or aborts it first with a Canary event.
+        async Task<Deployment> FinishStagedAsync(Deployment staged)
+        {
+            var until = context.CurrentUtcDateTime.Add(evaluation.Deploy.CanaryDuration);
+            Status(RunStages.Deploy,
+                $"v{staged.Version} is {(staged.Shadow ? "a shadow" : $"a {staged.TrafficPercent}% canary")} beside production v{staged.Production} until {until:u}; a '{CanaryEvent.Name}' event promotes or aborts it");
+            var answer = await WaitForAsync<CanaryEvent>(CanaryEvent.Name, evaluation.Deploy.CanaryDuration);
+            var promote = answer?.Promote ?? true;
+            var reason = answer is null ? $"canary of {evaluation.Deploy.CanaryDuration} passed" : $"{(promote ? "promoted" : "aborted")} by {answer.By ?? "someone"}{(answer.Comment is { } c ? $": {c}" : "")}";
+            return await context.CallActivityAsync<Deployment>(nameof(FinishStagedDeployActivity), new FinishStagedDeployInput(runId, input.Pipeline, staged.Version, promote, reason), Retry);
+        }
+
+        void Status(string stage, string? waiting) =>
+            context.SetCustomStatus(new RunCustomStatus(stage, RunStages.Ordinal(stage) + 1, RunStages.All.Count, waiting));
+
+        async Task SkipAsync(params string[] stages)
+        {
+            foreach (var stage in stages)
+            {
+                await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Skipped, "the model was not deployed"), Retry);
+            }
+        }
+
+        // The event, or null when the timeout came first.
+        async Task<T?> WaitForAsync<T>(string eventName, TimeSpan timeout) where T : class
+        {
+            try
+            {
+                return await context.WaitForExternalEvent<T>(eventName, timeout);
+            }
+            catch (TimeoutException)
+            {
+                return null;
+            }
+        }
+
+        // Runs a stage and records how it ended. A result for which failedBecause gives a reason (a model the gate
+        // rejected) fails the stage but not the run: the stage's detail says why and the run goes on to its end.
+        async Task<T> StageAsync<T>(string stage, Func<Task<T>> body, Func<T, string?>? failedBecause = null)
+        {
+            Status(stage, null);
             await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Running, null), Retry);
             try
             {
                 var result = await body();
-                await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Succeeded, Describe(result)), Retry);
+                var failure = failedBecause?.Invoke(result);
+                await context.CallActivityAsync<bool>(nameof(RecordStageActivity),
+                    new RecordStageInput(runId, stage, failure is null ? StageOutcome.Succeeded : StageOutcome.Failed, failure ?? Describe(result)), Retry);
                 return result;
             }
             catch (Exception ex) when (ex is TaskFailedException or PipelineStageException)
@@ -113,13 +193,18 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
             + (t.Best.Attempts > 1 ? $", {t.Best.Attempts} attempts" : ""),
         DatasetRef d => $"{d.Dataset} v{d.Version} ({d.RowCount} rows)",
         ExportRef e => $"{e.TrainRows}/{e.ValidationRows}/{e.TestRows} rows, {e.Features} features",
+        CandidateEvaluation c => $"{c.PrimaryMetric} {c.Metrics.GetValueOrDefault(c.PrimaryMetric):0.####} on {c.TestRows} test rows"
+            + (c.Production.Metrics is { } p ? $"; production v{c.Production.Version} {p.GetValueOrDefault(c.PrimaryMetric):0.####} on the same rows" : ""),
+        GateDecision g => g.Summary,
+        Deployment d => $"v{d.Version} is production" + (d.Production is { } replaced ? $" (was v{replaced})" : ""),
+        BaselineRef b => $"{b.Features} features from {b.Rows} training rows",
         string s => s,
         _ => null,
     };
 }
 
-/// <summary>The custom status of a run: the current stage and how far along the run is.</summary>
-public sealed record RunCustomStatus(string Stage, int Step, int Steps);
+/// <summary>The custom status of a run: the current stage, how far along the run is, and what it waits for, if anything.</summary>
+public sealed record RunCustomStatus(string Stage, int Step, int Steps, string? Waiting = null);
 
 /// <summary>A stage failed, which fails the run; the message says which and why.</summary>
 public sealed class PipelineStageFailedException(string stage, string message, Exception inner)
@@ -130,12 +215,6 @@ public sealed class PipelineStageFailedException(string stage, string message, E
 
 /// <summary>A stage ended the run in a way its message explains (not an activity's failure).</summary>
 public abstract class PipelineStageException(string message) : Exception(message);
-
-/// <summary>A stage that later work will build.</summary>
-public sealed class StageNotAvailableException(string stage, string message) : PipelineStageException(message)
-{
-    public string Stage { get; } = stage;
-}
 
 /// <summary>No training job produced a model: the message has each job's error text.</summary>
 public sealed class TrainingFailedException(string message) : PipelineStageException(message);
