@@ -38,17 +38,7 @@ public sealed class ExportDatasetActivity(PipelineDirectory pipelines, DatasetSt
         var work = WorkDirectories.ForAttempt(options, context.InstanceId + "-export-" + key);
         try
         {
-            var csv = Path.Combine(work, "data.csv");
-            var source = await artifacts.OpenReadAsync(version.DataPath, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"The content of {version.Dataset} v{version.Version} is missing from {artifacts.Describe(version.DataPath)}.");
-            await using (source.ConfigureAwait(false))
-            {
-                var file = File.Create(csv);
-                await using (file.ConfigureAwait(false))
-                {
-                    await source.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
-                }
-            }
+            var csv = await artifacts.GetFileAsync(version.DataPath, Path.Combine(work, "data.csv"), cancellationToken).ConfigureAwait(false);
 
             var output = Path.Combine(work, "export");
             var manifest = await DatasetExporter.ExportAsync(csv, version.Schema.Deserialize<DatasetSchema>(ArtifactJson.Options)!, pipeline.Dataset, pipeline.Split, output, cancellationToken).ConfigureAwait(false);

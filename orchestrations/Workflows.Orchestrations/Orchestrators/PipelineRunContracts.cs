@@ -18,6 +18,13 @@ public sealed record DatasetRef(string Dataset, int Version, string ContentSha25
 public sealed record ExportRef(string Path, long TrainRows, long ValidationRows, long TestRows, int Features, IReadOnlyList<string>? Classes);
 
 /// <summary>What a PipelineRun produced: the data, the training, the registered model and what became of it.</summary>
+/// <param name="Pipeline">The pipeline.</param>
+/// <param name="Dataset">The dataset version it trained on.</param>
+/// <param name="Export">The split.</param>
+/// <param name="Training">Every trial and the best.</param>
+/// <param name="Evaluation">The best trial's model on the test split, beside production's.</param>
+/// <param name="Model">The version it registered.</param>
+/// <param name="Gate">Why the model passed or failed the gate.</param>
 /// <param name="Outcome">Whether the model went live, was rejected by the gate, or its staged deploy was aborted.</param>
 /// <param name="Deployment">Where the model went; null when it did not deploy.</param>
 /// <param name="Baseline">The monitoring baseline recorded for it; null when it did not deploy.</param>

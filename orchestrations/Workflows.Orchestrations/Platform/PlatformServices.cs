@@ -6,6 +6,8 @@ using Workflows.Durable;
 using Workflows.Orchestrations.Activities;
 using Workflows.Orchestrations.Artifacts;
 using Workflows.Orchestrations.Datasets;
+using Workflows.Orchestrations.Evaluation;
+using Workflows.Orchestrations.Onnx;
 using Workflows.Orchestrations.Orchestrators;
 using Workflows.Orchestrations.Pipelines;
 using Workflows.Orchestrations.Registry;
@@ -35,7 +37,13 @@ public static class PlatformServices
         .AddActivity<RecordIngestionFailureActivity>()
         .AddActivity<PlanTrainingActivity>()
         .AddActivity<EnqueueTrainingJobActivity>()
-        .AddActivity<CheckTrainingJobActivity>();
+        .AddActivity<CheckTrainingJobActivity>()
+        .AddActivity<EvaluateCandidateActivity>()
+        .AddActivity<RegisterModelActivity>()
+        .AddActivity<RecordGateActivity>()
+        .AddActivity<DeployModelActivity>()
+        .AddActivity<FinishStagedDeployActivity>()
+        .AddActivity<RecordBaselineActivity>();
 
     /// <summary>
     /// The stores and services on PostgreSQL (<paramref name="connectionString"/>), the artifact store and the drop
@@ -56,6 +64,8 @@ public static class PlatformServices
         services.AddSingleton<ChangeSignal>();
         services.AddSingleton(sp => new TrainingJobStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>(), sp.GetRequiredService<ChangeSignal>()));
         services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
+        services.AddOnnxRuntime();
+        services.AddSingleton<ModelScorer>();
         services.AddHostedService<PlatformInitializer>();
         return services;
     }

@@ -16,7 +16,7 @@ namespace Workflows.Orchestrations.Registry;
 /// </summary>
 public sealed class ModelRegistry(NpgsqlDataSource dataSource, PlatformSchema schema)
 {
-    private const string VersionColumns = "pipeline, version, model_sha256, model_path, manifest_path, evaluation_path, metrics_json::text, lineage_json::text, gate_json::text, created_at";
+    private const string VersionColumns = "pipeline, version, model_sha256, model_path, manifest_path, evaluation_path, metrics_json::text, lineage_json::text, gate_json::text, baseline_path, created_at";
 
     /// <summary>Pulses after an alias moved in this process.</summary>
     public ChangeSignal Changed { get; } = new();
@@ -66,6 +66,19 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, PlatformSchema sc
         command.Parameters.AddWithValue("pipeline", pipeline);
         command.Parameters.AddWithValue("version", version);
         command.Parameters.AddWithValue("gate", JsonSerializer.Serialize(decision, ArtifactJson.Options));
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+        {
+            throw new RegistryException($"Model '{pipeline}' has no version {version}.");
+        }
+    }
+
+    /// <summary>Notes where the monitoring baseline recorded at deploy is.</summary>
+    public async Task RecordBaselineAsync(string pipeline, int version, string baselinePath, CancellationToken cancellationToken)
+    {
+        using var command = dataSource.CreateCommand(schema.Sql("UPDATE {schema}.model_versions SET baseline_path = @path WHERE pipeline = @pipeline AND version = @version"));
+        command.Parameters.AddWithValue("pipeline", pipeline);
+        command.Parameters.AddWithValue("version", version);
+        command.Parameters.AddWithValue("path", baselinePath);
         if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
         {
             throw new RegistryException($"Model '{pipeline}' has no version {version}.");
@@ -329,7 +342,8 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, PlatformSchema sc
                 JsonSerializer.Deserialize<Dictionary<string, double?>>(reader.GetString(6), ArtifactJson.Options)!,
                 JsonSerializer.Deserialize<ModelLineage>(reader.GetString(7), ArtifactJson.Options)!,
                 reader.IsDBNull(8) ? null : JsonSerializer.Deserialize<GateDecision>(reader.GetString(8), ArtifactJson.Options),
-                reader.GetFieldValue<DateTimeOffset>(9)));
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.GetFieldValue<DateTimeOffset>(10)));
         }
 
         return versions;

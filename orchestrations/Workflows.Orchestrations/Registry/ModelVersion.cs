@@ -15,6 +15,7 @@ namespace Workflows.Orchestrations.Registry;
 /// <param name="Metrics">The test-split metrics from the evaluation, by name; null where a metric is undefined.</param>
 /// <param name="Lineage">Where it came from.</param>
 /// <param name="Gate">The gate's decision, once made.</param>
+/// <param name="BaselinePath">Artifact-store path of the monitoring baseline, once deployed.</param>
 /// <param name="CreatedAt">When it was registered.</param>
 public sealed record ModelVersion(
     string Pipeline,
@@ -26,4 +27,5 @@ public sealed record ModelVersion(
     IReadOnlyDictionary<string, double?> Metrics,
     ModelLineage Lineage,
     GateDecision? Gate,
+    string? BaselinePath,
     DateTimeOffset CreatedAt);

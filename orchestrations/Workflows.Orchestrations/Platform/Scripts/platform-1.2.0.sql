@@ -11,6 +11,7 @@ CREATE TABLE {schema}.model_versions (
     metrics_json      jsonb       NOT NULL,
     lineage_json      jsonb       NOT NULL,
     gate_json         jsonb,
+    baseline_path     text,
     created_at        timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (pipeline, version),
     UNIQUE (pipeline, run_id)
