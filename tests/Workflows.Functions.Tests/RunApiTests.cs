@@ -10,7 +10,7 @@ using Workflows.Testing;
 
 namespace Workflows.Functions.Tests;
 
-/// <summary>Runs over HTTP: start, read, list, idempotency, cancel, events, and honest failure at the first stage not built.</summary>
+/// <summary>Runs over HTTP: start, read, list, idempotency, cancel and events.</summary>
 public sealed class RunApiTests(PostgresFixture postgres)
 {
     [Fact]
@@ -44,7 +44,7 @@ public sealed class RunApiTests(PostgresFixture postgres)
         var missing = await RunWithVersionAsync(platform, 9, cancellationToken);
 
         Assert.Equal("tiny v1 (20 rows)", first.Stages[0].Detail);
-        Assert.Equal(RunStages.Evaluate, first.Stages[^1].Stage);
+        Assert.Equal(RunStages.Baseline, first.Stages[^1].Stage);
         Assert.Contains("Dataset 'tiny' has no version 9; the latest is 2.", Assert.Single(missing.Stages).Detail, StringComparison.Ordinal);
     }
 
