@@ -18,5 +18,9 @@ var root = new RootCommand("Workflows: durable MLOps pipelines on PostgreSQL")
     DatasetCommands.List(),
     DatasetCommands.Ingest(),
     PipelineCommands.Create(),
+    ModelCommands.List(),
+    ModelCommands.SetAlias(),
+    ModelCommands.Promote(),
+    ModelCommands.Rollback(),
 };
 return await root.Parse(args).InvokeAsync();

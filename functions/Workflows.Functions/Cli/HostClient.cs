@@ -44,6 +44,9 @@ public sealed class HostClient : IDisposable
         return SendAsync<T>(request, cancellationToken);
     }
 
+    public Task<T> PutAsync<T>(string path, object? body, CancellationToken cancellationToken) =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Put, path) { Content = JsonContent.Create(body, options: Json) }, cancellationToken);
+
     public Task<T> PostFileAsync<T>(string path, string file, CancellationToken cancellationToken) =>
         SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StreamContent(File.OpenRead(file)) }, cancellationToken);
 

@@ -83,6 +83,7 @@ public static class PlatformHost
         app.MapPipelineEndpoints();
         app.MapWorkerEndpoints();
         app.MapTrainingEndpoints();
+        app.MapModelEndpoints();
         return app;
     }
 }

@@ -4,7 +4,7 @@ namespace Workflows.Orchestrations.Pipelines;
 /// The metrics evaluation computes, per task. Checking names when a file loads turns a typo in a gate
 /// (<c>acuracy</c>) into an error with a position instead of a run that fails after hours of training.
 /// </summary>
-internal static class KnownMetrics
+public static class KnownMetrics
 {
     private static readonly IReadOnlyList<string> Classification =
         ["accuracy", "balanced_accuracy", "f1_macro", "f1_weighted", "precision_macro", "recall_macro", "roc_auc", "log_loss"];
