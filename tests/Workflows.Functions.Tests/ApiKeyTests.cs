@@ -16,6 +16,10 @@ public sealed class ApiKeyTests(PostgresFixture postgres)
         "POST api/runs/some-run/events/Approval",
         "POST api/datasets/tiny/ingest",
         "POST api/pipelines/reload",
+        "PUT api/models/tiny/aliases/production",
+        "DELETE api/models/tiny/aliases/candidate",
+        "POST api/models/tiny/promote",
+        "POST api/models/tiny/rollback",
     };
 
     [Theory]
@@ -24,11 +28,11 @@ public sealed class ApiKeyTests(PostgresFixture postgres)
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
         var cancellationToken = TestContext.Current.CancellationToken;
-        var path = call.Split(' ')[1];
+        var (method, path) = (new HttpMethod(call.Split(' ')[0]), call.Split(' ')[1]);
 
         foreach (var key in new string?[] { null, "wrong-key" })
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, path)
+            using var request = new HttpRequestMessage(method, path)
             {
                 Content = path.EndsWith("/ingest", StringComparison.Ordinal) ? new StringContent(TinyPipeline.Csv(1)) : JsonContent.Create(new { }),
             };

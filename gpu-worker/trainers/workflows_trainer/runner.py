@@ -74,6 +74,7 @@ def _run(definition: TrainerDefinition, argv: Sequence[str], events: EventWriter
     events.emit(
         "completed", bestEpoch=progress.best_epoch, stoppedEarly=progress.stopped_early, metrics=metrics.scalars(validation.metrics),
         samplesPerSecond=loop.clock.rate(loop.clock.samples, loop.clock.step_seconds), trainSeconds=progress.train_seconds,
+        device=session.device.type,
     )
     return EXIT_OK
 

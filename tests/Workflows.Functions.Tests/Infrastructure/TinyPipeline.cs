@@ -7,16 +7,19 @@ namespace Workflows.Functions.Tests.Infrastructure;
 public static class TinyPipeline
 {
     /// <summary>A pipelines directory holding one pipeline <c>tiny</c> on dataset <c>tiny</c>.</summary>
-    public static string Directory(string? schedule = null, bool runOnNewVersion = false)
+    public static string Directory(string? schedule = null, bool runOnNewVersion = false, string? evaluation = null, string? deploy = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "workflows-functions-tests", "pipelines-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
-        Write(directory, schedule, runOnNewVersion);
+        Write(directory, schedule, runOnNewVersion, evaluation, deploy);
         return directory;
     }
 
-    /// <summary>(Re)writes the definition, as a user editing it would.</summary>
-    public static void Write(string directory, string? schedule, bool runOnNewVersion = false) =>
+    /// <summary>
+    /// (Re)writes the definition, as a user editing it would. <paramref name="evaluation"/> and <paramref name="deploy"/>
+    /// replace those sections (YAML flow mappings such as <c>{ primaryMetric: accuracy, mustBeatProduction: false }</c>).
+    /// </summary>
+    public static void Write(string directory, string? schedule, bool runOnNewVersion = false, string? evaluation = null, string? deploy = null) =>
         File.WriteAllText(Path.Combine(directory, "tiny.yaml"), $"""
             name: tiny
             description: A two-feature classifier made for tests.
@@ -33,10 +36,8 @@ public static class TinyPipeline
               device: cpu
               hyperparameters:
                 epochs: 5
-            evaluation:
-              primaryMetric: accuracy
-            deploy:
-              approval: auto
+            evaluation: {evaluation ?? "{ primaryMetric: accuracy }"}
+            deploy: {deploy ?? "{ approval: auto }"}
             {(schedule is null ? "" : $"schedule: \"{schedule}\"")}
             """);
 
