@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Orchestrations.Onnx;
 using Workflows.Testing;
 
@@ -74,5 +76,21 @@ public sealed class OnnxRuntimeLoadingTests
         var error = Assert.ThrowsAny<Exception>(() => OnnxRuntime.Load(new OnnxRuntimeOptions { LibraryPath = bogus }));
 
         Assert.Contains(bogus, error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddOnnxRuntime_binds_the_workflows_onnxRuntime_section()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["workflows:onnxRuntime:libraryPath"] = TestOnnx.Runtime.LibraryPath,
+            ["workflows:onnxRuntime:logLevel"] = "Error",
+        }).Build();
+        using var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddLogging().AddOnnxRuntime().BuildServiceProvider();
+
+        var runtime = services.GetRequiredService<OnnxRuntime>();
+
+        Assert.Equal(TestOnnx.Runtime.LibraryPath, runtime.LibraryPath);
+        Assert.Equal(OnnxLogLevel.Error, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OnnxRuntimeOptions>>().Value.LogLevel);
     }
 }
