@@ -18,11 +18,15 @@ internal static unsafe class OrtLibrary
     private static readonly ConcurrentDictionary<string, Lazy<OrtApi>> Loaded = new(StringComparer.Ordinal);
 
     /// <summary>The library file to load: the options, else the environment variable, else the npm copy found upward.</summary>
-    public static string Locate(OnnxRuntimeOptions options)
+    public static string Locate(OnnxRuntimeOptions options) =>
+        Locate(options, Environment.GetEnvironmentVariable(OnnxRuntimeOptions.LibraryPathVariable), [AppContext.BaseDirectory, Directory.GetCurrentDirectory()]);
+
+    /// <summary><see cref="Locate(OnnxRuntimeOptions)"/> with the variable's value and the search roots given (for tests).</summary>
+    internal static string Locate(OnnxRuntimeOptions options, string? variable, IEnumerable<string> searchRoots)
     {
         var (path, source) = !string.IsNullOrWhiteSpace(options.LibraryPath)
             ? (options.LibraryPath, $"the {OnnxRuntimeOptions.SectionName}:libraryPath setting")
-            : (Environment.GetEnvironmentVariable(OnnxRuntimeOptions.LibraryPathVariable), OnnxRuntimeOptions.LibraryPathVariable);
+            : (variable, OnnxRuntimeOptions.LibraryPathVariable);
         if (!string.IsNullOrWhiteSpace(path))
         {
             // A configured path that is wrong is an error, never a silent fall back to some other copy.
@@ -31,7 +35,7 @@ internal static unsafe class OrtLibrary
         }
 
         var tried = new List<string>();
-        foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
+        foreach (var start in searchRoots)
         {
             for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
             {
