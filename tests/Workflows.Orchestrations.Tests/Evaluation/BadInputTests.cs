@@ -10,8 +10,8 @@ public sealed class BadInputTests
     [Fact]
     public void No_rows_is_refused()
     {
-        AssertRefused("truth", "no rows", () => ClassificationMetrics.Compute([], [], Labels));
-        AssertRefused("truth", "no rows", () => RegressionMetrics.Compute([], []));
+        AssertRefused("truth", "no rows", () => ClassificationMetrics.Compute([], Array.Empty<double>(), Labels));
+        AssertRefused("truth", "no rows", () => RegressionMetrics.Compute([], Array.Empty<double>()));
     }
 
     [Fact]
@@ -34,13 +34,13 @@ public sealed class BadInputTests
 
     [Fact]
     public void Regression_lengths_that_differ_are_refused() =>
-        AssertRefused("predictions", "2 values for 3 rows", () => RegressionMetrics.Compute([1, 2, 3], [1, 2]));
+        AssertRefused("predictions", "2 values for 3 rows", () => RegressionMetrics.Compute([1, 2, 3], [1.0, 2.0]));
 
     [Fact]
     public void A_nan_prediction_or_an_infinite_target_is_refused_with_its_row()
     {
         AssertRefused("predictions", "predictions[1] is NaN", () => RegressionMetrics.Compute([1, 2, 3], [1, double.NaN, 3]));
-        AssertRefused("truth", "truth[0] is Infinity", () => RegressionMetrics.Compute([double.PositiveInfinity, 2], [1, 2]));
+        AssertRefused("truth", "truth[0] is Infinity", () => RegressionMetrics.Compute([double.PositiveInfinity, 2], [1.0, 2.0]));
     }
 
     private static void AssertRefused(string parameter, string phrase, Func<EvaluationReport> compute)

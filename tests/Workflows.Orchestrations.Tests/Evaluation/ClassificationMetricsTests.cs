@@ -110,6 +110,19 @@ public sealed class ClassificationMetricsTests
         Assert.Equal(-Math.Log(ClassificationMetrics.LogLossEpsilon) / 2, report.Metric("log_loss")!.Value, 1e-9);
     }
 
+    [Fact]
+    public void Float32_probabilities_as_an_onnx_model_outputs_them_give_the_metrics_of_the_same_values_in_float64()
+    {
+        float[] probabilities = [0.7f, 0.2f, 0.1f, 0.3f, 0.3f, 0.4f, 0.05f, 0.9f, 0.05f, 0.6f, 0.3f, 0.1f];
+        long[] truth = [0, 1, 1, 2];
+
+        var single = ClassificationMetrics.Compute(truth, probabilities, ["a", "b", "c"]);
+        var widened = ClassificationMetrics.Compute(truth, [.. probabilities.Select(p => (double)p)], ["a", "b", "c"]);
+
+        Assert.Equal(widened.Metrics, single.Metrics);
+        Assert.Equal(widened.Calibration!.Bins, single.Calibration!.Bins);
+    }
+
     /// <summary>Predictions 0, 1, 1, 1 for truth 0, 1, 2, 2 with <paramref name="classes"/> classes.</summary>
     private static double[] NeverPredicted(int classes) => OneHot([0, 1, 1, 1], classes);
 

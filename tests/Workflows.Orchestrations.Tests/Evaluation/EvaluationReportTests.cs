@@ -43,7 +43,7 @@ public sealed class EvaluationReportTests
     [Fact]
     public void A_regression_report_leaves_the_classification_parts_out()
     {
-        var json = JsonDocument.Parse(JsonSerializer.Serialize(RegressionMetrics.Compute([1, 2], [1, 3]), Json)).RootElement;
+        var json = JsonDocument.Parse(JsonSerializer.Serialize(RegressionMetrics.Compute([1, 2], [1.0, 3.0]), Json)).RootElement;
 
         Assert.Equal("Regression", json.GetProperty("task").GetString());
         Assert.False(json.TryGetProperty("perClass", out _));
@@ -54,7 +54,7 @@ public sealed class EvaluationReportTests
     [Fact]
     public void Asking_a_gate_metric_the_task_does_not_have_names_it_and_the_ones_it_has()
     {
-        var report = RegressionMetrics.Compute([1, 2], [1, 3]);
+        var report = RegressionMetrics.Compute([1, 2], [1.0, 3.0]);
 
         var error = Assert.Throws<ArgumentException>(() => report.Metric("accuracy"));
 

@@ -37,7 +37,7 @@ public sealed class TrainerMetricNamesTests
     public void Every_report_holds_exactly_the_known_metrics_of_its_task()
     {
         var classification = ClassificationMetrics.Compute([0, 1], [0.8, 0.2, 0.3, 0.7], ["n", "p"]);
-        var regression = RegressionMetrics.Compute([1, 2], [1, 3]);
+        var regression = RegressionMetrics.Compute([1, 2], [1.0, 3.0]);
 
         Assert.Equal(KnownMetrics.For(ModelTask.Classification), classification.Metrics.Keys);
         Assert.Equal(KnownMetrics.For(ModelTask.Regression), regression.Metrics.Keys);
