@@ -38,8 +38,8 @@ public static class NpyReader
         var values = header.Descr switch
         {
             "<f8" => await ReadValuesAsync<double>(file, header, path, cancellationToken).ConfigureAwait(false),
-            "<f4" => Widen(await ReadValuesAsync<float>(file, header, path, cancellationToken).ConfigureAwait(false)),
-            "<i8" => Widen(await ReadValuesAsync<long>(file, header, path, cancellationToken).ConfigureAwait(false)),
+            "<f4" => Widening.ToDoubles(await ReadValuesAsync<float>(file, header, path, cancellationToken).ConfigureAwait(false)),
+            "<i8" => Widening.ToDoubles(await ReadValuesAsync<long>(file, header, path, cancellationToken).ConfigureAwait(false)),
             var other => throw NpyHeader.Invalid(path, Unsupported(other)),
         };
         return new NpyArray<double>(header.Shape, values);
@@ -102,26 +102,4 @@ public static class NpyReader
     private static void Copy<T>(ReadOnlySpan<byte> chunk, T[] values, long offset)
         where T : unmanaged =>
         chunk.CopyTo(MemoryMarshal.AsBytes(values.AsSpan())[checked((int)offset)..]);
-
-    private static double[] Widen(float[] values)
-    {
-        var result = new double[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = values[i];
-        }
-
-        return result;
-    }
-
-    private static double[] Widen(long[] values)
-    {
-        var result = new double[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = values[i];
-        }
-
-        return result;
-    }
 }

@@ -1,3 +1,4 @@
+using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Pipelines;
 
 namespace Workflows.Orchestrations.Evaluation;
@@ -85,6 +86,14 @@ public static class ClassificationMetrics
         var calibration = Calibration.Compute(classes == 2 ? CalibrationTarget.PositiveClass : CalibrationTarget.TopLabel, confidence, outcome);
         return new EvaluationReport(ModelTask.Classification, rows, metrics, table.PerClass, confusion, calibration);
     }
+
+    /// <summary>
+    /// Evaluates float32 probabilities, as an ONNX model outputs them; they are widened exactly, so the metrics are those
+    /// of the same values in float64.
+    /// </summary>
+    /// <inheritdoc cref="Compute(ReadOnlySpan{long}, ReadOnlySpan{double}, IReadOnlyList{string})"/>
+    public static EvaluationReport Compute(ReadOnlySpan<long> truth, ReadOnlySpan<float> probabilities, IReadOnlyList<string> classLabels) =>
+        Compute(truth, Widening.ToDoubles(probabilities), classLabels);
 
     /// <summary>The mean negative log-likelihood of the true class, on probabilities clipped and then renormalized per row.</summary>
     private static double LogLoss(ReadOnlySpan<long> truth, ReadOnlySpan<double> probabilities, int classes)

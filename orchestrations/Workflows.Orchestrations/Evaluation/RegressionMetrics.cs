@@ -1,3 +1,4 @@
+using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Pipelines;
 
 namespace Workflows.Orchestrations.Evaluation;
@@ -61,4 +62,9 @@ public static class RegressionMetrics
 
         return new EvaluationReport(ModelTask.Regression, truth.Length, metrics);
     }
+
+    /// <summary>Evaluates float32 predictions, as an ONNX model outputs them; they are widened exactly.</summary>
+    /// <inheritdoc cref="Compute(ReadOnlySpan{double}, ReadOnlySpan{double})"/>
+    public static EvaluationReport Compute(ReadOnlySpan<double> truth, ReadOnlySpan<float> predictions) =>
+        Compute(truth, Widening.ToDoubles(predictions));
 }
