@@ -7,6 +7,7 @@ using Workflows.Functions.Api;
 using Workflows.Functions.Triggers;
 using Workflows.GpuWorker;
 using Workflows.Orchestrations.Artifacts;
+using Workflows.Orchestrations.Alerts;
 using Workflows.Orchestrations.Platform;
 using Workflows.Orchestrations.Training;
 
@@ -45,6 +46,7 @@ public static class PlatformHost
         builder.Services.Configure<DropOptions>(builder.Configuration.GetSection(DropOptions.SectionName));
         builder.Services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.SectionName));
         builder.Services.Configure<TrainingOptions>(builder.Configuration.GetSection(TrainingOptions.SectionName));
+        builder.Services.Configure<AlertOptions>(builder.Configuration.GetSection(AlertOptions.SectionName));
         builder.Services.Configure<WorkerOptions>(builder.Configuration.GetSection(EmbeddedWorker.SectionName));
         builder.Services.AddSingleton<EmbeddedWorkerToken>();
         if (builder.Configuration.GetSection(TrainingOptions.SectionName).Get<TrainingOptions>()?.EmbeddedWorker ?? new TrainingOptions().EmbeddedWorker)

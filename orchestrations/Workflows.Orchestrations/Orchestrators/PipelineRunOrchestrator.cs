@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Workflows.Durable;
 using Workflows.Orchestrations.Activities;
+using Workflows.Orchestrations.Alerts;
 using Workflows.Orchestrations.Evaluation;
 using Workflows.Orchestrations.Pipelines;
 using Workflows.Orchestrations.Runs;
@@ -71,6 +73,8 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
             return Result(ModelOutcome.Aborted, null, null);
         }
 
+        await AlertAsync(AlertKinds.Deployed, $"{input.Pipeline} v{model.Version} is production" + (deployment.Production is { } replaced ? $" (was v{replaced})" : ""),
+            new { model.Version, deployment.Production, evaluation.Metrics, evaluation.PrimaryMetric });
         var baseline = await StageAsync(RunStages.Baseline, () =>
             context.CallActivityAsync<BaselineRef>(nameof(RecordBaselineActivity), new RecordBaselineInput(runId, input.Pipeline, model.Version, export), Retry));
         return Result(ModelOutcome.Deployed, deployment, baseline);
@@ -89,6 +93,11 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
             var reason = answer is null ? $"canary of {evaluation.Deploy.CanaryDuration} passed" : $"{(promote ? "promoted" : "aborted")} by {answer.By ?? "someone"}{(answer.Comment is { } c ? $": {c}" : "")}";
             return await context.CallActivityAsync<Deployment>(nameof(FinishStagedDeployActivity), new FinishStagedDeployInput(runId, input.Pipeline, staged.Version, promote, reason), Retry);
         }
+
+        // Queues a webhook alert; delivery is the dispatcher's, so this never waits on the receiver.
+        Task AlertAsync(string kind, string summary, object details) =>
+            context.CallActivityAsync<bool>(nameof(PublishAlertActivity),
+                new PublishAlertInput($"{runId}:{kind}", new AlertEvent(kind, input.Pipeline, runId, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), summary, JsonSerializer.SerializeToElement(details, JsonSerializerOptions.Web))), Retry);
 
         void Status(string stage, string? waiting) =>
             context.SetCustomStatus(new RunCustomStatus(stage, RunStages.Ordinal(stage) + 1, RunStages.All.Count, waiting));
@@ -132,6 +141,7 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
             {
                 var message = ex is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : ex.Message;
                 await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Failed, message), Retry);
+                await AlertAsync(AlertKinds.RunFailed, $"run {runId} of {input.Pipeline} failed at {stage}: {message}", new { stage, message });
                 throw new PipelineStageFailedException(stage, message, ex);
             }
         }

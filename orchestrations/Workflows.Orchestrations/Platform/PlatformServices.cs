@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Workflows.Durable;
 using Workflows.Orchestrations.Activities;
+using Workflows.Orchestrations.Alerts;
 using Workflows.Orchestrations.Artifacts;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Evaluation;
@@ -43,7 +44,8 @@ public static class PlatformServices
         .AddActivity<RecordGateActivity>()
         .AddActivity<DeployModelActivity>()
         .AddActivity<FinishStagedDeployActivity>()
-        .AddActivity<RecordBaselineActivity>();
+        .AddActivity<RecordBaselineActivity>()
+        .AddActivity<PublishAlertActivity>();
 
     /// <summary>
     /// The stores and services on PostgreSQL (<paramref name="connectionString"/>), the artifact store and the drop
@@ -64,9 +66,12 @@ public static class PlatformServices
         services.AddSingleton<ChangeSignal>();
         services.AddSingleton(sp => new TrainingJobStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>(), sp.GetRequiredService<ChangeSignal>()));
         services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
+        services.AddSingleton(sp => new AlertOutbox(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
         services.AddOnnxRuntime();
         services.AddSingleton<ModelScorer>();
         services.AddHostedService<PlatformInitializer>();
+        // After the initializer: hosted services start in order, and the dispatcher reads the migrated schema.
+        services.AddHostedService<AlertDispatcher>();
         return services;
     }
 }

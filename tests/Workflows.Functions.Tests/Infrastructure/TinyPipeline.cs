@@ -7,19 +7,20 @@ namespace Workflows.Functions.Tests.Infrastructure;
 public static class TinyPipeline
 {
     /// <summary>A pipelines directory holding one pipeline <c>tiny</c> on dataset <c>tiny</c>.</summary>
-    public static string Directory(string? schedule = null, bool runOnNewVersion = false, string? evaluation = null, string? deploy = null)
+    public static string Directory(string? schedule = null, bool runOnNewVersion = false, string? evaluation = null, string? deploy = null, string? monitoring = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "workflows-functions-tests", "pipelines-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(directory);
-        Write(directory, schedule, runOnNewVersion, evaluation, deploy);
+        Write(directory, schedule, runOnNewVersion, evaluation, deploy, monitoring);
         return directory;
     }
 
     /// <summary>
-    /// (Re)writes the definition, as a user editing it would. <paramref name="evaluation"/> and <paramref name="deploy"/>
-    /// replace those sections (YAML flow mappings such as <c>{ primaryMetric: accuracy, mustBeatProduction: false }</c>).
+    /// (Re)writes the definition, as a user editing it would. <paramref name="evaluation"/>, <paramref name="deploy"/> and
+    /// <paramref name="monitoring"/> replace those sections (YAML flow mappings such as
+    /// <c>{ primaryMetric: accuracy, mustBeatProduction: false }</c>); no monitoring section when null.
     /// </summary>
-    public static void Write(string directory, string? schedule, bool runOnNewVersion = false, string? evaluation = null, string? deploy = null) =>
+    public static void Write(string directory, string? schedule, bool runOnNewVersion = false, string? evaluation = null, string? deploy = null, string? monitoring = null) =>
         File.WriteAllText(Path.Combine(directory, "tiny.yaml"), $"""
             name: tiny
             description: A two-feature classifier made for tests.
@@ -38,6 +39,7 @@ public static class TinyPipeline
                 epochs: 5
             evaluation: {evaluation ?? "{ primaryMetric: accuracy }"}
             deploy: {deploy ?? "{ approval: auto }"}
+            {(monitoring is null ? "" : $"monitoring: {monitoring}")}
             {(schedule is null ? "" : $"schedule: \"{schedule}\"")}
             """);
 
