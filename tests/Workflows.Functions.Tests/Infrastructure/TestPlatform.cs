@@ -85,13 +85,17 @@ public sealed class TestPlatform : IAsyncDisposable
             pipelinesDirectory ?? CopyRepositoryPipelines(), settings);
 
     /// <summary>A host on an existing hub and data directory, as after a restart; <paramref name="settings"/> are more command-line settings (<c>--key value</c> pairs).</summary>
-    public static async Task<TestPlatform> RestartAsync(PostgresFixture postgres, string hubName, string dataDirectory, string pipelinesDirectory, params string[] settings)
+    public static Task<TestPlatform> RestartAsync(PostgresFixture postgres, string hubName, string dataDirectory, string pipelinesDirectory, params string[] settings) =>
+        StartOnAsync(postgres.ConnectionString, hubName, dataDirectory, pipelinesDirectory, settings);
+
+    /// <summary>A host on the PostgreSQL server at <paramref name="connectionString"/> (one a test starts and stops itself).</summary>
+    public static async Task<TestPlatform> StartOnAsync(string connectionString, string hubName, string dataDirectory, string pipelinesDirectory, params string[] settings)
     {
         var app = PlatformHost.Build(
             ["--urls", "http://127.0.0.1:0", "--workflows:dataDirectory", dataDirectory, "--workflows:pipelinesDirectory", pipelinesDirectory,
              "--extensions:durableTask:hubName", hubName, "--workflows:drop:settleTime", "00:00:00.300", "--workflows:drop:pollInterval", "00:00:00.200",
              "--extensions:durableTask:storageProvider:maxPollingInterval", "00:00:01", "--Logging:LogLevel:Default", "Warning", .. TrainingSettings, .. settings],
-            postgres.ConnectionString,
+            connectionString,
             builder => builder.Services.PostConfigure<ApiKeyOptions>(o => o.Keys.Add(ApiKey)));
         await app.StartAsync(TestContext.Current.CancellationToken);
         return new TestPlatform(app, hubName, dataDirectory, pipelinesDirectory);
