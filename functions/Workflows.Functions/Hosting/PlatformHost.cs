@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workflows.Functions.Api;
+using Workflows.Functions.Serving;
 using Workflows.Functions.Triggers;
 using Workflows.GpuWorker;
 using Workflows.Orchestrations.Artifacts;
@@ -63,6 +64,7 @@ public static class PlatformHost
             builder.Services.AddHostedService<BlobDropWatcher>();
         }
 
+        builder.Services.AddServing(builder.Configuration);
         builder.Services.AddSingleton<IngestionTrigger>();
         builder.Services.AddSingleton<ScheduleReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScheduleReconciler>());
@@ -83,6 +85,7 @@ public static class PlatformHost
         app.MapPipelineEndpoints();
         app.MapWorkerEndpoints();
         app.MapTrainingEndpoints();
+        app.MapPredictionEndpoints();
         return app;
     }
 }
