@@ -176,6 +176,7 @@ internal static class PredictionRequestParser
 
             var x = output.NextRow();
             var i = 0;
+            at.Feature = 0;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
             {
                 if (i < width)
@@ -194,6 +195,7 @@ internal static class PredictionRequestParser
                 }
 
                 i++;
+                at.Feature = i < width ? i : -1;
             }
 
             if (i != width)
