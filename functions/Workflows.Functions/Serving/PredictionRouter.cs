@@ -72,7 +72,8 @@ internal sealed class PredictionRouter(ModelRegistry registry, ServedModels mode
         {
             // Taken before reading, so a move during the read is not missed.
             var changed = registry.Changed.WaitAsync(options.Value.AliasRefreshInterval, stoppingToken);
-            if (!_active.IsEmpty)
+            // Nothing to read until this host serves a pipeline; versions asked for by number are still swept.
+            if (!_active.IsEmpty || models.Loaded.Count > 0)
             {
                 try
                 {

@@ -27,6 +27,7 @@ public static class ServingServices
         services.AddHostedService(sp => sp.GetRequiredService<PredictionLog>());
         services.AddSingleton<ShadowScorer>();
         services.AddSingleton<PredictionService>();
+        services.AddSingleton(sp => new ServingStatistics(sp.GetRequiredService<ServedModels>(), sp.GetRequiredService<PredictionLog>(), sp.GetRequiredService<ShadowScorer>()));
         return services;
     }
 }
