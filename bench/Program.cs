@@ -1,17 +1,18 @@
 using Workflows.Bench;
 using Workflows.Bench.Engine;
 using Workflows.Bench.Ingest;
+using Workflows.Bench.Serving;
 using Workflows.Bench.Training;
 using Workflows.LocalServices;
 
 // Benchmarks, not tests: each prints its figures beside a baseline measured in the same run, and the ratio.
-// Usage: dotnet run -c Release --project bench -- engine|ingest|training [--json FILE]
+// Usage: dotnet run -c Release --project bench -- engine|ingest|training|serving [--json FILE]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
-if (scenario is not ("engine" or "ingest" or "training") || (jsonIndex >= 0 && jsonPath is null))
+if (scenario is not ("engine" or "ingest" or "training" or "serving") || (jsonIndex >= 0 && jsonPath is null))
 {
-    Console.Error.WriteLine("usage: bench engine|ingest|training [--json FILE]");
+    Console.Error.WriteLine("usage: bench engine|ingest|training|serving [--json FILE]");
     return 2;
 }
 
@@ -29,6 +30,7 @@ var figures = scenario switch
 {
     "ingest" => await new IngestBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
     "training" => await new TrainingBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
+    "serving" => await new ServingBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
     _ => await new EngineBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
 };
 Console.WriteLine();

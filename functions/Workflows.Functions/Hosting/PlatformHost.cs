@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workflows.Functions.Api;
+using Workflows.Functions.Serving;
 using Workflows.Functions.Triggers;
 using Workflows.GpuWorker;
 using Workflows.Orchestrations.Artifacts;
@@ -65,6 +66,7 @@ public static class PlatformHost
             builder.Services.AddHostedService<BlobDropWatcher>();
         }
 
+        builder.Services.AddServing(builder.Configuration);
         builder.Services.AddSingleton<IngestionTrigger>();
         builder.Services.AddSingleton<ScheduleReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ScheduleReconciler>());
@@ -86,6 +88,7 @@ public static class PlatformHost
         app.MapWorkerEndpoints();
         app.MapTrainingEndpoints();
         app.MapModelEndpoints();
+        app.MapPredictionEndpoints();
         return app;
     }
 }
