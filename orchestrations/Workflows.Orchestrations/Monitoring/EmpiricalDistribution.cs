@@ -1,0 +1,157 @@
+namespace Workflows.Orchestrations.Monitoring;
+
+/// <summary>
+/// A baseline sample as a step function: its distinct values, how many sample values are at or below each, and a
+/// lookup from any live value to the step it falls on.
+/// </summary>
+/// <remarks>
+/// Every numeric method here (KS, Wasserstein, PSI) only needs to know, for each live value, between which two
+/// consecutive distinct baseline values it lies: the baseline's CDF is constant there. So a live column is never
+/// sorted (a million floats per feature would cost more than the rest of a check); each value is dropped into its
+/// bucket in one pass. Bucket <c>b</c> holds the live values with exactly <c>b</c> distinct baseline values at or
+/// below them: bucket 0 is below the sample, bucket K at or above its largest value, bucket b in between is
+/// [Values[b-1], Values[b]).
+/// </remarks>
+internal sealed class EmpiricalDistribution
+{
+    // Beyond this many distinct values in one grid cell the lookup bisects instead of stepping.
+    private const int LinearScanLimit = 8;
+
+    private readonly double _low;
+    private readonly double _scale;
+    private readonly int _lastCell;
+    private readonly int[] _cellStart;
+
+    private EmpiricalDistribution(float[] values, int[] atOrBelow, int count)
+    {
+        Values = values;
+        AtOrBelow = atOrBelow;
+        Count = count;
+        // A uniform grid over the sample's range, about two cells per distinct value, remembers how many distinct
+        // values lie in the cells before each one; a lookup then steps over the few values in its own cell. The cell
+        // of a value is computed by the same expression for the grid and for the lookup, and it is monotonic, so a
+        // rounding at a cell border can never make the lookup skip a value.
+        var cells = Math.Max(1, 2 * values.Length);
+        _cellStart = new int[cells + 1];
+        _lastCell = cells - 1;
+        _low = values[0];
+        var range = (double)values[^1] - values[0];
+        _scale = range > 0 ? cells / range : 0;
+        var cell = 0;
+        for (var j = 0; j < values.Length; j++)
+        {
+            var of = Cell(values[j]);
+            while (cell < of)
+            {
+                _cellStart[++cell] = j;
+            }
+        }
+
+        while (cell < cells)
+        {
+            _cellStart[++cell] = values.Length;
+        }
+    }
+
+    /// <summary>The distinct values of the sample, ascending.</summary>
+    public float[] Values { get; }
+
+    /// <summary>For each distinct value, how many sample values are at or below it.</summary>
+    public int[] AtOrBelow { get; }
+
+    /// <summary>Sample size.</summary>
+    public int Count { get; }
+
+    /// <summary>Buckets a live value can fall in: one more than the distinct values.</summary>
+    public int Buckets => Values.Length + 1;
+
+    /// <summary>The step function of a sorted sample; NaN is not allowed in it.</summary>
+    public static EmpiricalDistribution FromSorted(ReadOnlySpan<float> sorted)
+    {
+        if (sorted.IsEmpty)
+        {
+            throw new ArgumentException("A baseline sample needs at least one value.", nameof(sorted));
+        }
+
+        var values = new List<float>();
+        var atOrBelow = new List<int>();
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (float.IsNaN(sorted[i]) || (i > 0 && sorted[i] < sorted[i - 1]))
+            {
+                throw new ArgumentException("A baseline sample must be sorted and free of NaN.", nameof(sorted));
+            }
+
+            if (i + 1 == sorted.Length || sorted[i + 1] != sorted[i])
+            {
+                values.Add(sorted[i]);
+                atOrBelow.Add(i + 1);
+            }
+        }
+
+        return new EmpiricalDistribution([.. values], [.. atOrBelow], sorted.Length);
+    }
+
+    /// <summary>The bucket of a live value (not NaN): how many distinct baseline values are at or below it.</summary>
+    public int Bucket(float value)
+    {
+        var values = Values;
+        if (value < values[0])
+        {
+            return 0;
+        }
+
+        if (value >= values[^1])
+        {
+            return values.Length;
+        }
+
+        var cell = Cell(value);
+        var bucket = _cellStart[cell];
+        var end = _cellStart[cell + 1];
+        if (end - bucket > LinearScanLimit)
+        {
+            // Upper bound by bisection in [bucket, end): the first index whose value is above the live value.
+            while (bucket < end)
+            {
+                var middle = (bucket + end) >>> 1;
+                if (values[middle] <= value)
+                {
+                    bucket = middle + 1;
+                }
+                else
+                {
+                    end = middle;
+                }
+            }
+
+            return bucket;
+        }
+
+        while (bucket < end && values[bucket] <= value)
+        {
+            bucket++;
+        }
+
+        return bucket;
+    }
+
+    /// <summary>The first and last bucket a value in this value's grid cell can fall in (for a cheap pre-filter).</summary>
+    public (int First, int Last) CandidateBuckets(float value)
+    {
+        if (value < Values[0])
+        {
+            return (0, 0);
+        }
+
+        if (value >= Values[^1])
+        {
+            return (Values.Length, Values.Length);
+        }
+
+        var cell = Cell(value);
+        return (_cellStart[cell], _cellStart[cell + 1]);
+    }
+
+    private int Cell(float value) => Math.Min((int)(((double)value - _low) * _scale), _lastCell);
+}
