@@ -89,6 +89,7 @@ public static class PlatformHost
         app.MapTrainingEndpoints();
         app.MapModelEndpoints();
         app.MapPredictionEndpoints();
+        app.MapMonitoringEndpoints();
         return app;
     }
 }

@@ -8,8 +8,9 @@ using Workflows.Orchestrations.Pipelines;
 namespace Workflows.Functions.Triggers;
 
 /// <summary>
-/// Keeps one running Schedule orchestration per pipeline with a <c>schedule</c>, on that schedule: at start-up and
-/// after each reload of the definitions. A changed schedule replaces the instance; a removed one ends it.
+/// Keeps the pipelines' eternal orchestrations running as the definitions say, at start-up and after each reload:
+/// a Schedule per pipeline with a <c>schedule</c> (retraining runs) and a DriftMonitor per pipeline with a
+/// <c>monitoring</c> section (drift checks on its schedule). A changed schedule replaces the instance; a removed one ends it.
 /// </summary>
 public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, DurableTaskClient client, ILogger<ScheduleReconciler> logger) : IHostedService
 {
@@ -19,18 +20,35 @@ public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, Dura
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Brings the schedule instances in line with the definitions; returns what changed, a line each.</summary>
+    /// <summary>
+    /// Brings the eternal instances in line with the definitions: a Schedule per pipeline with a <c>schedule</c>, a
+    /// DriftMonitor per pipeline with a <c>monitoring</c> section. Returns what changed, a line each.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ReconcileAsync(CancellationToken cancellationToken)
     {
         var changes = new List<string>();
-        var wanted = pipelines.Pipelines.Where(p => p.Schedule is not null).ToDictionary(p => ScheduleOrchestrator.InstanceId(p.Name), p => new ScheduleInput(p.Name, p.Schedule!));
+        await ReconcileAsync(nameof(ScheduleOrchestrator),
+            pipelines.Pipelines.Where(p => p.Schedule is not null).ToDictionary(p => ScheduleOrchestrator.InstanceId(p.Name), p => new ScheduleInput(p.Name, p.Schedule!)),
+            input => input.Cron, changes, cancellationToken).ConfigureAwait(false);
+        await ReconcileAsync(nameof(DriftMonitorOrchestrator),
+            pipelines.Pipelines.Where(p => p.Monitoring is not null).ToDictionary(p => DriftMonitorOrchestrator.InstanceId(p.Name), p => DriftMonitorInput.Start(p.Name, p.Monitoring!.Schedule)),
+            input => input.Schedule, changes, cancellationToken).ConfigureAwait(false);
+        return changes;
+    }
+
+    /// <summary>
+    /// Makes the running instances of <paramref name="orchestrator"/> exactly <paramref name="wanted"/> (by instance id
+    /// and input's <paramref name="identity"/>): a changed input replaces the instance, a missing one ends it.
+    /// </summary>
+    private async Task ReconcileAsync<TInput>(string orchestrator, Dictionary<string, TInput> wanted, Func<TInput, string> identity, List<string> changes, CancellationToken cancellationToken)
+    {
         var running = new Dictionary<string, OrchestrationMetadata>(StringComparer.Ordinal);
         string? token = null;
         do
         {
             var page = await client.QueryInstancesAsync(new OrchestrationQuery
             {
-                Name = nameof(ScheduleOrchestrator),
+                Name = orchestrator,
                 Statuses = [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended],
                 FetchInputsAndOutputs = true,
                 PageSize = 1000,
@@ -45,10 +63,12 @@ public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, Dura
         }
         while (token is not null);
 
+        string? IdentityOf(OrchestrationMetadata instance) =>
+            instance.SerializedInput is { } serialized && JsonSerializer.Deserialize<TInput>(serialized, JsonSerializerOptions.Web) is { } input ? identity(input) : null;
+
         foreach (var (id, instance) in running.ToList())
         {
-            var current = instance.SerializedInput is null ? null : JsonSerializer.Deserialize<ScheduleInput>(instance.SerializedInput, JsonSerializerOptions.Web);
-            if (wanted.TryGetValue(id, out var input) && input == current)
+            if (wanted.TryGetValue(id, out var input) && identity(input) == IdentityOf(instance))
             {
                 continue;
             }
@@ -69,6 +89,8 @@ public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, Dura
                 wanted.Remove(id);
                 continue;
             }
+
+            running.Remove(id);
             if (!wanted.ContainsKey(id))
             {
                 changes.Add($"{id}: removed");
@@ -78,15 +100,14 @@ public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, Dura
 
         foreach (var (id, input) in wanted)
         {
-            if (running.TryGetValue(id, out var instance) && instance.SerializedInput is { } serialized
-                && JsonSerializer.Deserialize<ScheduleInput>(serialized, JsonSerializerOptions.Web) == input)
+            if (running.ContainsKey(id))
             {
                 continue;
             }
 
             try
             {
-                await client.ScheduleNewOrchestrationInstanceAsync(nameof(ScheduleOrchestrator), input, new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
+                await client.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(id), cancellationToken).ConfigureAwait(false);
             }
             catch (OrchestrationAlreadyExistsException)
             {
@@ -94,19 +115,17 @@ public sealed partial class ScheduleReconciler(PipelineDirectory pipelines, Dura
                 continue;
             }
 
-            changes.Add($"{id}: {input.Cron}");
-            LogScheduleStarted(logger, input.Pipeline, input.Cron);
+            changes.Add($"{id}: {identity(input)}");
+            LogScheduleStarted(logger, id, identity(input));
         }
-
-        return changes;
     }
 
-    [LoggerMessage(2101, LogLevel.Information, "Schedule of pipeline {Pipeline} started: {Cron}")]
-    private static partial void LogScheduleStarted(ILogger logger, string pipeline, string cron);
+    [LoggerMessage(2101, LogLevel.Information, "{InstanceId} started: {Cron}")]
+    private static partial void LogScheduleStarted(ILogger logger, string instanceId, string cron);
 
     [LoggerMessage(2103, LogLevel.Warning, "Schedule {InstanceId} was asked to end but has not yet; it is replaced on a later reload")]
     private static partial void LogTerminationPending(ILogger logger, string instanceId);
 
-    [LoggerMessage(2102, LogLevel.Information, "Schedule {InstanceId} ended: the pipeline no longer has a schedule")]
+    [LoggerMessage(2102, LogLevel.Information, "{InstanceId} ended: the pipeline no longer has that schedule")]
     private static partial void LogScheduleRemoved(ILogger logger, string instanceId);
 }

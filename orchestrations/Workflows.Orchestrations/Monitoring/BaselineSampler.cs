@@ -45,7 +45,7 @@ public static class BaselineSampler
             features[f] = new FeatureBaseline(manifest.FeatureNames[f], Mean(values), StdDev(values), min, max, Sorted(values));
         }
 
-        return new TrainingBaseline(rows, train.Shape[0], features, Predictions(manifest, rows, scores));
+        return new TrainingBaseline(rows, train.Shape[0], features, Predictions(manifest, rows, scores), LiveCategoricals.Baseline(manifest, train.Values, train.Shape[0]));
     }
 
     private static PredictionBaseline Predictions(ExportManifest manifest, int rows, double[] scores)

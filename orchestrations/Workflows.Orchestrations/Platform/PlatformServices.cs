@@ -8,6 +8,7 @@ using Workflows.Orchestrations.Alerts;
 using Workflows.Orchestrations.Artifacts;
 using Workflows.Orchestrations.Datasets;
 using Workflows.Orchestrations.Evaluation;
+using Workflows.Orchestrations.Monitoring;
 using Workflows.Orchestrations.Onnx;
 using Workflows.Orchestrations.Orchestrators;
 using Workflows.Orchestrations.Pipelines;
@@ -26,6 +27,7 @@ public static class PlatformServices
         .AddOrchestrator<PipelineRunOrchestrator>()
         .AddOrchestrator<ScheduleOrchestrator>()
         .AddOrchestrator<TrainingJobOrchestrator>()
+        .AddOrchestrator<DriftMonitorOrchestrator>()
         .AddActivity<InspectSourceActivity>()
         .AddActivity<RegisterVersionActivity>()
         .AddActivity<QuarantineSourceActivity>()
@@ -45,7 +47,9 @@ public static class PlatformServices
         .AddActivity<DeployModelActivity>()
         .AddActivity<FinishStagedDeployActivity>()
         .AddActivity<RecordBaselineActivity>()
-        .AddActivity<PublishAlertActivity>();
+        .AddActivity<PublishAlertActivity>()
+        .AddActivity<CheckDriftActivity>()
+        .AddActivity<StartRetrainActivity>();
 
     /// <summary>
     /// The stores and services on PostgreSQL (<paramref name="connectionString"/>), the artifact store and the drop
@@ -67,6 +71,9 @@ public static class PlatformServices
         services.AddSingleton(sp => new TrainingJobStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>(), sp.GetRequiredService<ChangeSignal>()));
         services.AddSingleton(sp => new ModelRegistry(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
         services.AddSingleton(sp => new AlertOutbox(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
+        services.AddSingleton(sp => new DriftReportStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
+        services.AddSingleton(sp => new FeedbackStore(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
+        services.AddSingleton(sp => new PredictionWindowReader(sp.GetRequiredService<PlatformDataSource>().DataSource, sp.GetRequiredService<PlatformSchema>()));
         services.AddOnnxRuntime();
         services.AddSingleton<ModelScorer>();
         services.AddHostedService<PlatformInitializer>();

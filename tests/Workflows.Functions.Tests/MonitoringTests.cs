@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Workflows.Functions.Api;
+using Workflows.Functions.Cli;
+using Workflows.Functions.Tests.Infrastructure;
+using Workflows.Orchestrations.Monitoring;
+using Workflows.Orchestrations.Registry;
+using Workflows.Testing;
+
+namespace Workflows.Functions.Tests;
+
+/// <summary>
+/// The drift loop on real services: a deployed model serves traffic, the DriftMonitor checks it on its schedule,
+/// calls like traffic stable and shifted traffic drifted, starts one retraining run (then honours the cooldown), and
+/// fed-back labels give live accuracy.
+/// </summary>
+public sealed class MonitoringTests(PostgresFixture postgres)
+{
+    private const string Monitoring = "{ schedule: \"*/2 * * * * *\", methods: [psi, ks], minWindowRows: 80, retrainOnDrift: true, cooldown: 1h, maxConcurrentRetrains: 1 }";
+
+    [Fact]
+    public async Task Shifted_traffic_is_called_drift_starts_one_retraining_run_and_the_cooldown_holds_the_next()
+    {
+        using var timeout = TestTimeout.Start(TimeSpan.FromMinutes(4));
+        await using var platform = await TestPlatform.StartAsync(postgres,
+            TinyPipeline.Directory(evaluation: "{ primaryMetric: accuracy, mustBeatProduction: false }", monitoring: Monitoring),
+            [.. TestPlatform.EmbeddedWorkerSettings, "--workflows:serving:sampleRate", "1.0"]);
+        var file = Path.Combine(platform.DataDirectory, "tiny.csv");
+        Directory.CreateDirectory(platform.DataDirectory);
+        await File.WriteAllTextAsync(file, TinyPipeline.Csv(3, rows: 300), timeout.Token);
+        await platform.UploadFileAsync("tiny", file, timeout.Token);
+        Assert.Equal("Completed", (await platform.RunToEndAsync("tiny", timeout.Token)).Status);
+
+        var ids = await PredictAsync(platform, Rows(seed: 11, shift: 0), timeout.Token);
+        var labels = TinyLabels(Rows(seed: 11, shift: 0));
+        using (var fed = await platform.Http.PostAsJsonAsync("api/models/tiny/feedback",
+            new FeedbackBody([.. ids.Zip(labels).Select(p => new FeedbackLabel(p.First, JsonSerializer.SerializeToElement(p.Second)))]), timeout.Token))
+        {
+            fed.EnsureSuccessStatusCode();
+        }
+
+        var stable = await WaitForCheckAsync(platform, c => c.Verdict != DriftVerdict.InsufficientData, timeout.Token);
+        await PredictAsync(platform, Rows(seed: 12, shift: 6), timeout.Token);
+        var drifted = await WaitForCheckAsync(platform, c => c.Id > stable.Id && c.Verdict == DriftVerdict.Drifted && c.RetrainNote is not null, timeout.Token);
+        await PredictAsync(platform, Rows(seed: 13, shift: 6), timeout.Token);
+        var held = await WaitForCheckAsync(platform, c => c.Id > drifted.Id && c.Verdict == DriftVerdict.Drifted && c.RetrainNote is not null, timeout.Token);
+        var retrain = await platform.WaitForRunAsync(drifted.RetrainRunId!, timeout.Token);
+
+        Assert.Equal((DriftVerdict.Stable, 1, 100), (stable.Verdict, stable.Version, stable.Rows));
+        Assert.Equal(("accuracy", 100), (stable.Live!.Metric, stable.Live.LabelledRows));
+        Assert.InRange(stable.Live.Live!.Value, 0.5, 1);
+        Assert.Contains("x1", drifted.DriftedFeatureNames);
+        Assert.StartsWith("started run ", drifted.RetrainNote, StringComparison.Ordinal);
+        Assert.Null(held.RetrainRunId);
+        Assert.StartsWith("cooldown: run " + drifted.RetrainRunId, held.RetrainNote, StringComparison.Ordinal);
+        Assert.Equal(("Completed", "drift"), (retrain.Status, retrain.Trigger));
+        Assert.Equal(2, (await platform.Host.GetAsync<ModelVersion>("api/models/tiny/versions/production", timeout.Token)).Version);
+        var report = await platform.Host.GetAsync<DriftCheckRecord>($"api/models/tiny/drift/{drifted.Id}", timeout.Token);
+        var x1 = report.Report.Features.Single(f => f.Name == "x1");
+        Assert.True(x1.Drifted);
+        Assert.Contains(x1.Tests, t => t.Method == Orchestrations.Pipelines.DriftMethod.KolmogorovSmirnov && t.PValue < 0.05);
+    }
+
+    /// <summary>Rows like the training data (x1 in [0, 10), x2 in [0, 5)), with x1 moved by <paramref name="shift"/>.</summary>
+    private static (double X1, double X2)[] Rows(int seed, double shift)
+    {
+        var random = new Random(seed);
+        return [.. Enumerable.Range(0, 100).Select(_ => (random.NextDouble() * 10 + shift, random.NextDouble() * 5))];
+    }
+
+    /// <summary>The rule the tiny data's labels follow.</summary>
+    private static string[] TinyLabels((double X1, double X2)[] rows) => [.. rows.Select(r => r.X1 + r.X2 > 7.5 ? "yes" : "no")];
+
+    private static async Task<Guid[]> PredictAsync(TestPlatform platform, (double X1, double X2)[] rows, CancellationToken cancellationToken)
+    {
+        var ids = new List<Guid>();
+        foreach (var chunk in rows.Chunk(25))
+        {
+            var body = "{\"rows\": [" + string.Join(", ", chunk.Select(r => string.Create(CultureInfo.InvariantCulture, $"{{\"x1\": {r.X1:R}, \"x2\": {r.X2:R}}}"))) + "]}";
+            using var response = await platform.Anonymous.PostAsync("api/models/tiny/predict", new StringContent(body, Encoding.UTF8, "application/json"), cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            ids.AddRange(answer.GetProperty("predictionIds").EnumerateArray().Select(i => i.GetGuid()));
+        }
+
+        return [.. ids];
+    }
+
+    private static async Task<DriftCheckSummary> WaitForCheckAsync(TestPlatform platform, Func<DriftCheckSummary, bool> match, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var checks = await platform.Host.GetAsync<List<DriftCheckSummary>>("api/models/tiny/drift", cancellationToken);
+            if (checks.Where(match).OrderBy(c => c.Id).FirstOrDefault() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(300, cancellationToken);
+        }
+    }
+}
