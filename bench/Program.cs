@@ -1,4 +1,5 @@
 using Workflows.Bench;
+using Workflows.Bench.Drift;
 using Workflows.Bench.Engine;
 using Workflows.Bench.Ingest;
 using Workflows.Bench.Serving;
@@ -6,13 +7,13 @@ using Workflows.Bench.Training;
 using Workflows.LocalServices;
 
 // Benchmarks, not tests: each prints its figures beside a baseline measured in the same run, and the ratio.
-// Usage: dotnet run -c Release --project bench -- engine|ingest|training|serving [--json FILE]
+// Usage: dotnet run -c Release --project bench -- engine|ingest|training|serving|drift [--json FILE]
 var scenario = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal));
 var jsonIndex = Array.IndexOf(args, "--json");
 var jsonPath = jsonIndex >= 0 && jsonIndex + 1 < args.Length ? args[jsonIndex + 1] : null;
-if (scenario is not ("engine" or "ingest" or "training" or "serving") || (jsonIndex >= 0 && jsonPath is null))
+if (scenario is not ("engine" or "ingest" or "training" or "serving" or "drift") || (jsonIndex >= 0 && jsonPath is null))
 {
-    Console.Error.WriteLine("usage: bench engine|ingest|training|serving [--json FILE]");
+    Console.Error.WriteLine("usage: bench engine|ingest|training|serving|drift [--json FILE]");
     return 2;
 }
 
@@ -23,16 +24,27 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-var dataDirectory = Path.Combine(Path.GetTempPath(), "workflows-bench", Guid.NewGuid().ToString("N")[..12]);
-await using var postgres = await PostgresConnectionResolver.ResolveAsync(null, new EmbeddedPostgresOptions { DataDirectory = dataDirectory }, cancellationToken: cancel.Token);
-Console.WriteLine($"PostgreSQL: {(postgres.IsEmbedded ? "embedded, fresh data directory" : "external (WORKFLOWS_POSTGRES_CONNECTION)")}; {Environment.ProcessorCount} cores");
-var figures = scenario switch
+IReadOnlyList<BenchFigure> figures;
+if (scenario == "drift")
 {
-    "ingest" => await new IngestBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
-    "training" => await new TrainingBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
-    "serving" => await new ServingBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
-    _ => await new EngineBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
-};
+    // Pure computation: no database to start.
+    Console.WriteLine($"{Environment.ProcessorCount} cores; no database");
+    figures = new DriftBenchmark(Console.Out).Run();
+}
+else
+{
+    var dataDirectory = Path.Combine(Path.GetTempPath(), "workflows-bench", Guid.NewGuid().ToString("N")[..12]);
+    await using var postgres = await PostgresConnectionResolver.ResolveAsync(null, new EmbeddedPostgresOptions { DataDirectory = dataDirectory }, cancellationToken: cancel.Token);
+    Console.WriteLine($"PostgreSQL: {(postgres.IsEmbedded ? "embedded, fresh data directory" : "external (WORKFLOWS_POSTGRES_CONNECTION)")}; {Environment.ProcessorCount} cores");
+    figures = scenario switch
+    {
+        "ingest" => await new IngestBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
+        "training" => await new TrainingBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
+        "serving" => await new ServingBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
+        _ => await new EngineBenchmark(postgres.ConnectionString, Console.Out).RunAsync(cancel.Token),
+    };
+}
+
 Console.WriteLine();
 foreach (var figure in figures)
 {

@@ -15,7 +15,7 @@ internal static class CrossingScan
     public static Dictionary<int, float[]>[] Run(float[] matrix, int rows, int stride, IReadOnlyList<ColumnSpec> columns, IReadOnlyList<bool[]?> crossings)
     {
         var active = new List<int>();
-        var prefixes = new int[columns.Count][];
+        var flags = new bool[columns.Count][];
         for (var c = 0; c < columns.Count; c++)
         {
             if (crossings[c] is not { } crossing)
@@ -30,7 +30,16 @@ internal static class CrossingScan
                 prefix[b + 1] = prefix[b] + (crossing[b] ? 1 : 0);
             }
 
-            prefixes[c] = prefix;
+            // Per grid cell: can a value in it fall in a crossing bucket? One byte read rejects most values.
+            var baseline = columns[c].Baseline;
+            var cells = new bool[baseline.Cells];
+            for (var cell = 0; cell < cells.Length; cell++)
+            {
+                var (first, last) = baseline.CellBuckets(cell);
+                cells[cell] = prefix[last + 1] != prefix[first];
+            }
+
+            flags[c] = cells;
         }
 
         var result = new Dictionary<int, float[]>[columns.Count];
@@ -60,7 +69,7 @@ internal static class CrossingScan
                 var blockEnd = Math.Min(end, block + BlockRows);
                 foreach (var c in active)
                 {
-                    Collect(matrix, stride, columns[c], crossings[c]!, prefixes[c], block, blockEnd, lists[c]);
+                    Collect(matrix, stride, columns[c], crossings[c]!, flags[c], block, blockEnd, lists[c]);
                 }
             }
 
@@ -96,19 +105,15 @@ internal static class CrossingScan
         return result;
     }
 
-    private static void Collect(float[] matrix, int stride, ColumnSpec spec, bool[] crossing, int[] prefix, int start, int end, List<(int, float)> into)
+    private static void Collect(float[] matrix, int stride, ColumnSpec spec, bool[] crossing, bool[] cells, int start, int end, List<(int, float)> into)
     {
         var baseline = spec.Baseline;
+        var (low, high) = (baseline.Values[0], baseline.Values[^1]);
         for (long i = (long)start * stride + spec.Column, last = (long)end * stride; i < last; i += stride)
         {
             var value = matrix[i];
-            if (float.IsNaN(value))
-            {
-                continue;
-            }
-
-            var (first, lastBucket) = baseline.CandidateBuckets(value);
-            if (prefix[lastBucket + 1] == prefix[first])
+            // Below the smallest or at or above the largest baseline value (or NaN) is bucket 0 or the last: never crossing.
+            if (!(value >= low && value < high) || !cells[baseline.CellOf(value)])
             {
                 continue;
             }

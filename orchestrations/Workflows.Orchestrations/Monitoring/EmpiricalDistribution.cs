@@ -22,16 +22,23 @@ internal sealed class EmpiricalDistribution
     private readonly int _lastCell;
     private readonly int[] _cellStart;
 
+    // Per cell: the index of its first distinct value when the cell holds at most two (then the lookup is two
+    // comparisons, no branch), or -1 when it holds more (then it steps or bisects). Most cells hold at most two.
+    private readonly int[] _cellFast;
+
+    // The distinct values followed by two +infinity, so the two comparisons never read past the end.
+    private readonly float[] _padded;
+
     private EmpiricalDistribution(float[] values, int[] atOrBelow, int count)
     {
         Values = values;
         AtOrBelow = atOrBelow;
         Count = count;
-        // A uniform grid over the sample's range, about two cells per distinct value, remembers how many distinct
+        // A uniform grid over the sample's range, four cells per distinct value, remembers how many distinct
         // values lie in the cells before each one; a lookup then steps over the few values in its own cell. The cell
         // of a value is computed by the same expression for the grid and for the lookup, and it is monotonic, so a
         // rounding at a cell border can never make the lookup skip a value.
-        var cells = Math.Max(1, 2 * values.Length);
+        var cells = Math.Max(1, 4 * values.Length);
         _cellStart = new int[cells + 1];
         _lastCell = cells - 1;
         _low = values[0];
@@ -51,6 +58,14 @@ internal sealed class EmpiricalDistribution
         {
             _cellStart[++cell] = values.Length;
         }
+
+        _cellFast = new int[cells];
+        for (var c = 0; c < cells; c++)
+        {
+            _cellFast[c] = _cellStart[c + 1] - _cellStart[c] <= 2 ? _cellStart[c] : -1;
+        }
+
+        _padded = [.. values, float.PositiveInfinity, float.PositiveInfinity];
     }
 
     /// <summary>The distinct values of the sample, ascending.</summary>
@@ -107,6 +122,20 @@ internal sealed class EmpiricalDistribution
         }
 
         var cell = Cell(value);
+        var fast = _cellFast[cell];
+        if (fast >= 0)
+        {
+            // At most two distinct values in the cell: count those at or below the value without branching.
+            return fast + (_padded[fast] <= value ? 1 : 0) + (_padded[fast + 1] <= value ? 1 : 0);
+        }
+
+        return Crowded(cell, value);
+    }
+
+    /// <summary>The lookup in a cell with more than two distinct values: step through them, or bisect when there are many.</summary>
+    private int Crowded(int cell, float value)
+    {
+        var values = Values;
         var bucket = _cellStart[cell];
         var end = _cellStart[cell + 1];
         if (end - bucket > LinearScanLimit)
@@ -136,22 +165,14 @@ internal sealed class EmpiricalDistribution
         return bucket;
     }
 
-    /// <summary>The first and last bucket a value in this value's grid cell can fall in (for a cheap pre-filter).</summary>
-    public (int First, int Last) CandidateBuckets(float value)
-    {
-        if (value < Values[0])
-        {
-            return (0, 0);
-        }
+    /// <summary>The grid cell of a value inside the sample's range (not NaN): for pre-filters keyed by cell.</summary>
+    public int CellOf(float value) => Cell(value);
 
-        if (value >= Values[^1])
-        {
-            return (Values.Length, Values.Length);
-        }
+    /// <summary>Grid cells, and per cell the range of buckets a value in it can fall in.</summary>
+    public int Cells => _cellFast.Length;
 
-        var cell = Cell(value);
-        return (_cellStart[cell], _cellStart[cell + 1]);
-    }
+    /// <summary>The buckets a value in cell <paramref name="cell"/> can fall in: from the first to the last, inclusive.</summary>
+    public (int First, int Last) CellBuckets(int cell) => (_cellStart[cell], _cellStart[cell + 1]);
 
     private int Cell(float value) => Math.Min((int)(((double)value - _low) * _scale), _lastCell);
 }
