@@ -139,15 +139,15 @@ public static class ModelCommands
         return command;
     }
 
-    /// <summary>A model's versions with their primary metrics, gate outcome and aliases.</summary>
+    /// <summary>A model's versions with their test metrics, gate outcome and aliases (details: <c>wf models NAME --version V</c>).</summary>
     public static Table VersionTable(IReadOnlyList<ModelVersion> versions, IReadOnlyList<ModelAlias> aliases)
     {
-        var table = new Table().AddColumns("version", "aliases", "created", "run", "dataset", "trainer", "test metrics", "gate");
+        var table = new Table().AddColumns("version", "aliases", "created", "data", "test metrics", "gate");
         foreach (var v in versions)
         {
-            var metrics = string.Join(", ", v.Metrics.Where(m => m.Value is not null).Take(4).Select(m => $"{m.Key} {m.Value:0.###}"));
-            table.AddRow($"v{v.Version}", Markup.Escape(string.Join(", ", aliases.Where(a => a.Version == v.Version).Select(AliasText))), $"{v.CreatedAt:yyyy-MM-dd HH:mm:ss}",
-                Markup.Escape(v.Lineage.RunId), $"{Markup.Escape(v.Lineage.Dataset)} v{v.Lineage.DatasetVersion}", Markup.Escape(v.Lineage.Trainer), Markup.Escape(metrics),
+            var metrics = string.Join(", ", v.Metrics.Where(m => m.Value is not null).Take(3).Select(m => $"{m.Key} {m.Value:0.###}"));
+            table.AddRow($"v{v.Version}", Markup.Escape(string.Join(", ", aliases.Where(a => a.Version == v.Version).Select(AliasText))), $"{v.CreatedAt:HH:mm:ss}",
+                $"{Markup.Escape(v.Lineage.Dataset)} v{v.Lineage.DatasetVersion}", Markup.Escape(metrics),
                 Markup.Escape(v.Gate is null ? "" : v.Gate.Passed ? "passed" : v.Gate.Summary));
         }
 
