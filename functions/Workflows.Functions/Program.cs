@@ -22,5 +22,6 @@ var root = new RootCommand("Workflows: durable MLOps pipelines on PostgreSQL")
     ModelCommands.SetAlias(),
     ModelCommands.Promote(),
     ModelCommands.Rollback(),
+    DriftCommands.Create(),
 };
 return await root.Parse(args).InvokeAsync();
