@@ -14,16 +14,17 @@ internal sealed record ColumnSpec(int Column, EmpiricalDistribution Baseline, do
 /// Bins every requested column of a live matrix in one parallel pass over its rows.
 /// </summary>
 /// <remarks>
-/// The matrix is row-major (rows of all features, as the model reads them), so reading one column at a time would
-/// pull the whole matrix through the cache once per feature. Instead each thread takes a contiguous share of the rows
-/// and walks it in blocks small enough to stay in cache while every column of the block is binned; each thread
+/// The matrix is row-major (rows of all features, as the model reads them). Each thread takes a contiguous share of
+/// the rows and walks it in large blocks, binning every column of a block in turn (see <see cref="BlockRows"/>); each thread
 /// fills its own histograms, added together at the end, so no locks or atomics sit in the loop. Parallelism is over
 /// rows rather than features so that a window with few features still uses every core.
 /// </remarks>
 internal static class HistogramScan
 {
-    // 2,048 rows of 30 floats are 240 KB: the block stays in L2 while its columns are binned one after another.
-    private const int BlockRows = 2048;
+    // Binning a column touches its lookup tables and counters (about 300 KB for a 5,000-row baseline); switching
+    // columns reloads them from L3. Blocks of 65,536 rows make that reload a few bytes per value: measured 3.5x faster
+    // than blocks of 2,048 that kept the block's rows in L2 (1M x 30 values: 1.5 s to 0.42 s of scanning).
+    private const int BlockRows = 65536;
 
     // Below this many rows per thread, starting threads costs more than it saves.
     private const int MinRowsPerPartition = 32_768;
