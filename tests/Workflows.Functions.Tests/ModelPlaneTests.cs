@@ -178,26 +178,13 @@ public sealed class ModelPlaneTests(PostgresFixture postgres)
     private static async Task<RunView> RunAnsweringAsync(TestPlatform platform, string eventName, object answer, CancellationToken cancellationToken, Action<ModelAlias>? whileStaged = null)
     {
         var links = await platform.StartRunAsync("tiny", cancellationToken);
-        while (true)
-        {
-            var run = await platform.Host.GetRunAsync(links.Id, cancellationToken);
-            Assert.Contains(run.Status, new[] { "Pending", "Running" });
-            if (run.CustomStatus is { } status && status.TryGetProperty("waiting", out var waiting) && waiting.ValueKind == JsonValueKind.String
-                && waiting.GetString()!.Contains($"'{eventName}' event", StringComparison.Ordinal))
-            {
-                break;
-            }
-
-            await Task.Delay(200, cancellationToken);
-        }
-
+        await platform.WaitUntilWaitingForAsync(links.Id, eventName, cancellationToken);
         if (whileStaged is not null)
         {
             whileStaged(Assert.Single(await platform.App.Services.GetRequiredService<ModelRegistry>().AliasesAsync("tiny", cancellationToken), a => a.Alias == ModelAliases.Candidate));
         }
 
-        using var raised = await platform.Http.PostAsJsonAsync($"api/runs/{links.Id}/events/{eventName}", answer, HostClient.JsonOptions, cancellationToken);
-        raised.EnsureSuccessStatusCode();
+        await platform.RaiseAsync(links.Id, eventName, answer, cancellationToken);
         return await platform.WaitForRunAsync(links.Id, cancellationToken);
     }
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Workflows.Functions.Api;
 using Workflows.Functions.Tests.Infrastructure;
+using Workflows.Orchestrations.Evaluation;
 using Workflows.Orchestrations.Runs;
 using Workflows.Orchestrations.Training;
 using Workflows.Testing;
@@ -62,10 +63,16 @@ public sealed class TrainingTests(PostgresFixture postgres)
         await using var worker = TestWorker.Start(platform.BaseUrl, "digits");
         await platform.UploadFileAsync("digits", TestPlatform.DataFile("digits.csv"), timeout.Token);
 
-        var run = await platform.WaitForRunAsync((await platform.StartRunAsync("digits", timeout.Token, Overrides(("epochs", 12)))).Id, timeout.Token);
+        // The shipped digits pipeline deploys on manual approval: the run waits at the gate until someone answers.
+        var runId = (await platform.StartRunAsync("digits", timeout.Token, Overrides(("epochs", 12)))).Id;
+        await platform.WaitUntilWaitingForAsync(runId, ApprovalEvent.Name, timeout.Token);
+        await platform.RaiseAsync(runId, ApprovalEvent.Name, new ApprovalEvent(true, "test", "digits look right"), timeout.Token);
+        var run = await platform.WaitForRunAsync(runId, timeout.Token);
         var job = Assert.Single(await platform.JobsAsync(run.Id, timeout.Token));
 
         Assert.Equal("Succeeded", run.Stages.Single(s => s.Stage == RunStages.Train).Outcome);
+        Assert.Contains("approved by test", run.Stages.Single(s => s.Stage == RunStages.Gate).Detail, StringComparison.Ordinal);
+        Assert.Equal("Completed", run.Status);
         Assert.Equal(TrainingJobState.Succeeded, job.State);
         Assert.Equal("cnn", job.Spec.Trainer);
         Assert.True(ReadArtifactJson(platform, job, "metrics.json").GetProperty("test").GetProperty("accuracy").GetDouble() >= 0.95, worker.Log);

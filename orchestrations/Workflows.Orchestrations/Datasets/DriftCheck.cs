@@ -1,4 +1,5 @@
 using System.Globalization;
+using Workflows.Orchestrations.Monitoring;
 
 namespace Workflows.Orchestrations.Datasets;
 
@@ -31,7 +32,7 @@ internal static class DriftCheck
                 continue;
             }
 
-            var psi = PopulationStability.Index(expected.Counts, bins.Counts);
+            var psi = PopulationStabilityIndex.Index([.. expected.Counts], [.. bins.Counts]);
             if (psi > psiThreshold)
             {
                 findings.Add(Warning(ValidationRuleNames.Drift, column.Scan.Plan.Name,

@@ -55,23 +55,15 @@ public static class BaselineSampler
             return new PredictionBaseline(null, Sorted(Array.ConvertAll(scores, s => (float)s)));
         }
 
-        var classes = manifest.ClassLabels!.Count;
-        var counts = new long[classes];
-        var confidence = new float[rows];
-        for (var r = 0; r < rows; r++)
+        // The same top class and confidence that live windows are read with, so both sides are measured alike.
+        var top = LivePredictions.FromProbabilities(Array.ConvertAll(scores, s => (float)s), manifest.ClassLabels!.Count);
+        var counts = new long[manifest.ClassLabels.Count];
+        foreach (var predicted in top.Classes!)
         {
-            var row = scores.AsSpan(r * classes, classes);
-            var top = 0;
-            for (var c = 1; c < classes; c++)
-            {
-                top = row[c] > row[top] ? c : top;
-            }
-
-            counts[top]++;
-            confidence[r] = (float)row[top];
+            counts[predicted]++;
         }
 
-        return new PredictionBaseline(Array.ConvertAll(counts, n => rows == 0 ? 0 : (double)n / rows), Sorted(confidence));
+        return new PredictionBaseline(Array.ConvertAll(counts, n => rows == 0 ? 0 : (double)n / rows), Sorted(top.Values));
     }
 
     private static (double Min, double Max) Range(NpyArray<float> x, int features, int column)

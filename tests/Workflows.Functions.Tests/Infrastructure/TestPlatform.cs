@@ -167,6 +167,30 @@ public sealed class TestPlatform : IAsyncDisposable
         return await Host.GetRunAsync(runId, cancellationToken);
     }
 
+    /// <summary>Waits until a run waits for <paramref name="eventName"/> (an approval, a canary decision), as its custom status says.</summary>
+    public async Task WaitUntilWaitingForAsync(string runId, string eventName, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var run = await Host.GetRunAsync(runId, cancellationToken);
+            Assert.Contains(run.Status, new[] { "Pending", "Running" });
+            if (run.CustomStatus is { } status && status.TryGetProperty("waiting", out var waiting) && waiting.ValueKind == JsonValueKind.String
+                && waiting.GetString()!.Contains($"'{eventName}' event", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>Raises an event on a run over HTTP.</summary>
+    public async Task RaiseAsync(string runId, string eventName, object payload, CancellationToken cancellationToken)
+    {
+        using var raised = await Http.PostAsJsonAsync($"api/runs/{runId}/events/{eventName}", payload, HostClient.JsonOptions, cancellationToken);
+        raised.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Starts a run over HTTP and waits until it ends.</summary>
     public async Task<RunView> RunToEndAsync(string pipeline, CancellationToken cancellationToken) =>
         await WaitForRunAsync((await StartRunAsync(pipeline, cancellationToken)).Id, cancellationToken);
