@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Workflows.Orchestrations.Monitoring;
 
 /// <summary>
@@ -108,6 +110,8 @@ internal sealed class EmpiricalDistribution
     }
 
     /// <summary>The bucket of a live value (not NaN): how many distinct baseline values are at or below it.</summary>
+    /// <remarks>Inlined into the scan's loop (a call per value cost as much as the lookup); the rare crowded cell is not.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Bucket(float value)
     {
         var values = Values;
@@ -133,6 +137,7 @@ internal sealed class EmpiricalDistribution
     }
 
     /// <summary>The lookup in a cell with more than two distinct values: step through them, or bisect when there are many.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private int Crowded(int cell, float value)
     {
         var values = Values;
