@@ -109,6 +109,30 @@ public sealed class ModelPlaneTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task A_model_judged_against_one_production_is_not_deployed_over_another()
+    {
+        using var timeout = TestTimeout.Start(Patience);
+        await using var platform = await StartAsync("{ primaryMetric: accuracy, mustBeatProduction: true }", "{ approval: manual, approvalTimeout: 1h }", timeout.Token);
+        await RunAnsweringAsync(platform, ApprovalEvent.Name, new ApprovalEvent(false, "ana", null), timeout.Token);
+
+        // v2 is judged while nothing is in production; before it is approved, someone puts v1 there by hand.
+        var links = await platform.StartRunAsync("tiny", timeout.Token);
+        await platform.WaitUntilWaitingForAsync(links.Id, ApprovalEvent.Name, timeout.Token);
+        using (var moved = await platform.Http.PutAsJsonAsync("api/models/tiny/aliases/production", new SetAliasBody(1, null, null, "by hand"), timeout.Token))
+        {
+            moved.EnsureSuccessStatusCode();
+        }
+
+        await platform.RaiseAsync(links.Id, ApprovalEvent.Name, new ApprovalEvent(true, "bo", null), timeout.Token);
+        var run = await platform.WaitForRunAsync(links.Id, timeout.Token);
+
+        Assert.Equal(("Completed", "Aborted"), (run.Status, run.Output!.Value.GetProperty("outcome").GetString()));
+        Assert.Equal(("Failed", "production moved to v1 after v2 was judged against nothing; run again to judge it against the new one"),
+            (Stage(run, RunStages.Deploy).Outcome, Stage(run, RunStages.Deploy).Detail));
+        Assert.Equal(1, (await platform.Host.GetAsync<ModelVersion>("api/models/tiny/versions/production", timeout.Token)).Version);
+    }
+
+    [Fact]
     public async Task A_canary_is_promoted_on_request_or_when_its_time_is_up_and_an_aborted_one_leaves_production()
     {
         using var timeout = TestTimeout.Start(Patience);

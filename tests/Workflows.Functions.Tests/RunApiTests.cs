@@ -104,7 +104,7 @@ public sealed class RunApiTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Cancelling_an_ended_or_unknown_run_is_refused_and_events_need_a_live_run()
+    public async Task Cancelling_an_ended_or_unknown_run_is_refused_and_events_need_a_live_run_and_the_right_shape()
     {
         await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
         var cancellationToken = TestContext.Current.CancellationToken;
@@ -113,10 +113,15 @@ public sealed class RunApiTests(PostgresFixture postgres)
         using var ended = await platform.Http.PostAsync($"api/runs/{run.Id}/cancel", null, cancellationToken);
         using var unknown = await platform.Http.PostAsync("api/runs/nope/cancel", null, cancellationToken);
         using var eventToEnded = await platform.Http.PostAsJsonAsync($"api/runs/{run.Id}/events/Approval", new { approved = true }, cancellationToken);
+        using var wordApproval = await platform.Http.PostAsJsonAsync($"api/runs/{run.Id}/events/Approval", new { approved = "yes" }, cancellationToken);
+        using var emptyCanary = await platform.Http.PostAsync($"api/runs/{run.Id}/events/Canary", null, cancellationToken);
+        using var numberComment = await platform.Http.PostAsJsonAsync($"api/runs/{run.Id}/events/canary", new { promote = false, comment = 3 }, cancellationToken);
 
         Assert.Equal(HttpStatusCode.Conflict, ended.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, eventToEnded.StatusCode);
+        Assert.Equal([HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.BadRequest], new[] { wordApproval.StatusCode, emptyCanary.StatusCode, numberComment.StatusCode });
+        Assert.Contains("approved", (await wordApproval.Content.ReadFromJsonAsync<JsonElement>(cancellationToken)).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,9 +27,10 @@ public static class MonitoringEndpoints
 
     private static async Task<IResult> FeedbackAsync(string name, FeedbackBody body, FeedbackStore feedback, CancellationToken cancellationToken)
     {
-        if (body.Labels is not { Count: > 0 } labels)
+        if (body.Labels is not { Count: > 0 and <= FeedbackStore.MaxLabels } labels)
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No labels", detail: "The body needs \"labels\": [{\"predictionId\": \"...\", \"label\": ...}, ...].");
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "No labels or too many",
+                detail: $"The body needs \"labels\": [{{\"predictionId\": \"...\", \"label\": ...}}, ...], 1 to {FeedbackStore.MaxLabels} of them.");
         }
 
         for (var i = 0; i < labels.Count; i++)

@@ -149,6 +149,11 @@ public static class RunEndpoints
             }
         }
 
+        if (RunEventShapes.Problem(eventName, data) is { } problem)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid event data", detail: problem);
+        }
+
         try
         {
             await client.RaiseEventAsync(id, eventName, data, cancellationToken);

@@ -29,13 +29,20 @@ public sealed class CheckDriftActivity(PipelineDirectory pipelines, ModelRegistr
             return new DriftCheckOutcome(null, production?.Version, null, production is null ? "nothing in production to check" : $"v{production.Version} has no baseline", monitoring.RetrainOnDrift);
         }
 
+        var key = $"{input.Pipeline}:{input.Occurrence.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}";
+        if (await reports.FindAsync(key, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            // A retry: the first attempt's report moved the window, so the stored verdict is the one to act on.
+            return new DriftCheckOutcome(stored.Id, stored.Version, stored.Verdict, Summarize(stored.Version, stored.Report, stored.Live), monitoring.RetrainOnDrift);
+        }
+
         var baseline = JsonSerializer.Deserialize<TrainingBaseline>(await artifacts.ReadTextAsync(production.BaselinePath, cancellationToken).ConfigureAwait(false), ArtifactJson.Options)!;
         var manifest = JsonSerializer.Deserialize<ExportManifest>(await artifacts.ReadTextAsync(production.ManifestPath, cancellationToken).ConfigureAwait(false), ArtifactJson.Options)!;
         var after = await reports.WindowStartAsync(input.Pipeline, production.Version, cancellationToken).ConfigureAwait(false);
         var window = await windows.ReadAsync(input.Pipeline, production.Version, after, manifest, cancellationToken).ConfigureAwait(false);
         var report = DriftDetector.Check(baseline, window.Window, monitoring);
         var live = LivePerformanceOf(window, manifest, production.Metrics);
-        var id = await reports.SaveAsync($"{input.Pipeline}:{input.Occurrence.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)}", input.Pipeline, production.Version,
+        var id = await reports.SaveAsync(key, input.Pipeline, production.Version,
             after, window.LastId, report, live, cancellationToken).ConfigureAwait(false);
         return new DriftCheckOutcome(id, production.Version, report.Verdict, Summarize(production.Version, report, live), monitoring.RetrainOnDrift);
     }

@@ -7,7 +7,8 @@ namespace Workflows.Orchestrations.Activities;
 /// <summary>
 /// Puts a model that passed the gate live. With nothing in production, or when the definition deploys all at once,
 /// it becomes production; otherwise it becomes the candidate, as a canary answering its share of requests or as a
-/// shadow scoring copies of them, while production answers the rest.
+/// shadow scoring copies of them, while production answers the rest. When the gate judged the model against the
+/// production of that moment, and production has moved since, nothing is deployed.
 /// </summary>
 public sealed class DeployModelActivity(ModelRegistry registry) : TaskActivity<DeployModelInput, Deployment>
 {
@@ -15,6 +16,11 @@ public sealed class DeployModelActivity(ModelRegistry registry) : TaskActivity<D
     {
         var cancellationToken = context.CancellationToken;
         var production = (await registry.FindAsync(input.Pipeline, ModelAliases.Production, cancellationToken).ConfigureAwait(false))?.Version;
+        if (production != input.Version && input.Guard?.Moved(production, input.Version) is { } moved)
+        {
+            return Deployment.Aborted(input.Version, production, moved);
+        }
+
         if (production is null || production == input.Version || !input.Deploy.Staged)
         {
             var change = await registry.SetAliasAsync(input.Pipeline, ModelAliases.Production, input.Version, $"deployed by run {input.RunId}", input.RunId, cancellationToken).ConfigureAwait(false);

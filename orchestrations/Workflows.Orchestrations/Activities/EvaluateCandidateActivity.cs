@@ -43,7 +43,8 @@ public sealed class EvaluateCandidateActivity(PipelineDirectory pipelines, Model
 
             var reportPath = ModelPaths.Of(input.Pipeline, input.RunId, ModelPaths.Evaluation);
             await artifacts.PutAsync(reportPath, new CandidateReport(candidate, production, comparison, gate), cancellationToken).ConfigureAwait(false);
-            return new CandidateEvaluation(reportPath, candidate.Rows, candidate.Metrics, pipeline.Evaluation.PrimaryMetric, comparison, gate, pipeline.Deploy);
+            return new CandidateEvaluation(reportPath, candidate.Rows, candidate.Metrics, pipeline.Evaluation.PrimaryMetric, comparison, gate, pipeline.Deploy,
+                pipeline.Evaluation.MustBeatProduction);
         }
         finally
         {
@@ -85,8 +86,14 @@ public sealed class EvaluateCandidateActivity(PipelineDirectory pipelines, Model
             return $"reads {production.FeatureCount} features ({Differing(production.FeatureNames, candidate.FeatureNames)}) where the candidate reads {candidate.FeatureCount}";
         }
 
-        return production.ClassLabels is { } labels && !labels.SequenceEqual(candidate.ClassLabels ?? [])
-            ? $"predicts classes [{string.Join(", ", labels)}] where the candidate predicts [{string.Join(", ", candidate.ClassLabels ?? [])}]"
+        if (production.ClassLabels is { } labels && !labels.SequenceEqual(candidate.ClassLabels ?? []))
+        {
+            return $"predicts classes [{string.Join(", ", labels)}] where the candidate predicts [{string.Join(", ", candidate.ClassLabels ?? [])}]";
+        }
+
+        // Same names can still mean other inputs: an ordinal column's codes shift when a category is added.
+        return JsonSerializer.Serialize(production.Features, ArtifactJson.Options) != JsonSerializer.Serialize(candidate.Features, ArtifactJson.Options)
+            ? "encodes its features differently (categories or encodings changed)"
             : null;
     }
 

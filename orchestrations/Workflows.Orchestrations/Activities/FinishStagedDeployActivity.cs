@@ -6,7 +6,8 @@ namespace Workflows.Orchestrations.Activities;
 
 /// <summary>
 /// Ends a canary or shadow: promotes the candidate to production, or removes it. When someone moved the candidate
-/// alias meanwhile (a rollback, another deploy), nothing is promoted and the result says why.
+/// alias meanwhile (a rollback, another deploy), or production is no longer the model it was staged beside,
+/// nothing is promoted and the result says why.
 /// </summary>
 public sealed class FinishStagedDeployActivity(ModelRegistry registry) : TaskActivity<FinishStagedDeployInput, Deployment>
 {
@@ -14,25 +15,36 @@ public sealed class FinishStagedDeployActivity(ModelRegistry registry) : TaskAct
     {
         var cancellationToken = context.CancellationToken;
         var production = (await registry.FindAsync(input.Pipeline, ModelAliases.Production, cancellationToken).ConfigureAwait(false))?.Version;
-        if (input.Promote)
+        if (production == input.Version)
         {
-            var promoted = await registry.PromoteCandidateAsync(input.Pipeline, input.Version, input.Reason, input.RunId, cancellationToken).ConfigureAwait(false);
-            if (promoted is not null || production == input.Version)
-            {
-                return new Deployment(ModelAliases.Production, input.Version, promoted?.PreviousVersion ?? production, 100, false);
-            }
-
-            return Aborted($"v{input.Version} was no longer the candidate when its canary ended (moved or rolled back by hand); production stays v{production}");
+            // A retry after the promotion: what it replaced is in the history row this run wrote.
+            var promotedBefore = (await registry.HistoryAsync(input.Pipeline, ModelAliases.Production, cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(c => c.RunId == input.RunId && c.Version == input.Version);
+            return new Deployment(ModelAliases.Production, input.Version, promotedBefore?.PreviousVersion, 100, false);
         }
 
+        var moved = input.Guard.Moved(production, input.Version);
+        if (input.Promote && moved is null)
+        {
+            var promoted = await registry.PromoteCandidateAsync(input.Pipeline, input.Version, input.Reason, input.RunId, cancellationToken).ConfigureAwait(false);
+            if (promoted is not null)
+            {
+                return new Deployment(ModelAliases.Production, input.Version, promoted.PreviousVersion, 100, false);
+            }
+
+            return Deployment.Aborted(input.Version, production,
+                $"v{input.Version} was no longer the candidate when its canary ended (moved or rolled back by hand); production stays {Name(production)}");
+        }
+
+        var why = moved ?? input.Reason;
         var candidate = (await registry.FindAsync(input.Pipeline, ModelAliases.Candidate, cancellationToken).ConfigureAwait(false))?.Version;
         if (candidate == input.Version)
         {
-            await registry.RemoveAliasAsync(input.Pipeline, ModelAliases.Candidate, input.Reason, input.RunId, cancellationToken).ConfigureAwait(false);
+            await registry.RemoveAliasAsync(input.Pipeline, ModelAliases.Candidate, why, input.RunId, cancellationToken).ConfigureAwait(false);
         }
 
-        return Aborted($"{input.Reason}; production stays v{production}");
-
-        Deployment Aborted(string why) => new(ModelAliases.Candidate, input.Version, production, 0, false, why);
+        return Deployment.Aborted(input.Version, production, $"{why}; production stays {Name(production)}");
     }
+
+    private static string Name(int? version) => version is { } v ? $"v{v}" : "nothing";
 }

@@ -30,7 +30,8 @@ public sealed partial class AlertDispatcher(AlertOutbox outbox, IOptions<AlertOp
             var woken = outbox.Published.WaitAsync(settings.PollInterval, stoppingToken);
             try
             {
-                foreach (var failed in await outbox.DeliverDueAsync(DeliverAsync, settings.MaxAttempts, RetryDelay, stoppingToken).ConfigureAwait(false))
+                // The lease outlasts one POST, so a host that dies mid-delivery leaves the alert to be tried again soon.
+                foreach (var failed in await outbox.DeliverDueAsync(DeliverAsync, settings.MaxAttempts, RetryDelay, settings.RequestTimeout * 2, stoppingToken).ConfigureAwait(false))
                 {
                     LogGaveUp(logger, failed.Kind, failed.Pipeline, failed.Url, failed.Attempts, failed.LastError);
                 }

@@ -33,52 +33,52 @@ public sealed class AlertOutbox(NpgsqlDataSource dataSource, PlatformSchema sche
     }
 
     /// <summary>
-    /// Delivers every due alert with <paramref name="deliver"/> (which returns null on success or the error), each
-    /// under its row lock, recording the outcome: delivered, a retry after <paramref name="retryDelay"/> of the
-    /// attempt number, or failed after <paramref name="maxAttempts"/>. Returns the alerts that ended as failed.
+    /// Delivers every due alert with <paramref name="deliver"/> (which returns null on success or the error). Each is
+    /// first leased (its next attempt pushed <paramref name="lease"/> ahead, committed) so no transaction stays open
+    /// while a receiver answers and no other host takes it meanwhile; then the outcome is recorded: delivered, a retry
+    /// after <paramref name="retryDelay"/> of the attempt number, or failed after <paramref name="maxAttempts"/>.
+    /// Returns the alerts that ended as failed.
     /// </summary>
-    public async Task<IReadOnlyList<AlertRecord>> DeliverDueAsync(Func<AlertRecord, CancellationToken, Task<string?>> deliver, int maxAttempts, Func<int, TimeSpan> retryDelay, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AlertRecord>> DeliverDueAsync(
+        Func<AlertRecord, CancellationToken, Task<string?>> deliver, int maxAttempts, Func<int, TimeSpan> retryDelay, TimeSpan lease, CancellationToken cancellationToken)
     {
         var failed = new List<AlertRecord>();
-        while (true)
+        while (await LeaseDueAsync(lease, cancellationToken).ConfigureAwait(false) is { } due)
         {
-            using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            AlertRecord? due;
-            using (var take = new NpgsqlCommand(schema.Sql($"SELECT {Columns} FROM {{schema}}.alerts WHERE state = 'Pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"), connection))
-            using (var reader = await take.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                due = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
-            }
-
-            if (due is null)
-            {
-                return failed;
-            }
-
             var error = await deliver(due, cancellationToken).ConfigureAwait(false);
             var attempts = due.Attempts + 1;
             var state = error is null ? AlertState.Delivered : attempts >= maxAttempts ? AlertState.Failed : AlertState.Pending;
-            using (var record = new NpgsqlCommand(schema.Sql("""
+            using var record = dataSource.CreateCommand(schema.Sql("""
                 UPDATE {schema}.alerts SET state = @state, attempts = @attempts, last_error = coalesce(@error, last_error), next_attempt_at = now() + @delay,
                     delivered_at = CASE WHEN @state = 'Delivered' THEN now() END
                 WHERE id = @id
-                """), connection))
-            {
-                record.Parameters.AddWithValue("id", due.Id);
-                record.Parameters.AddWithValue("state", state.ToString());
-                record.Parameters.AddWithValue("attempts", attempts);
-                record.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
-                record.Parameters.AddWithValue("delay", retryDelay(attempts));
-                await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                """));
+            record.Parameters.AddWithValue("id", due.Id);
+            record.Parameters.AddWithValue("state", state.ToString());
+            record.Parameters.AddWithValue("attempts", attempts);
+            record.Parameters.Add(new NpgsqlParameter("error", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)error ?? DBNull.Value });
+            record.Parameters.AddWithValue("delay", retryDelay(attempts));
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             if (state == AlertState.Failed)
             {
                 failed.Add(due with { State = state, Attempts = attempts, LastError = error });
             }
         }
+
+        return failed;
+    }
+
+    /// <summary>Takes the oldest due alert and pushes its next attempt a lease ahead, in one statement; null when none is due.</summary>
+    private async Task<AlertRecord?> LeaseDueAsync(TimeSpan lease, CancellationToken cancellationToken)
+    {
+        using var command = dataSource.CreateCommand(schema.Sql($$"""
+            UPDATE {schema}.alerts SET next_attempt_at = now() + @lease
+            WHERE id = (SELECT id FROM {schema}.alerts WHERE state = 'Pending' AND next_attempt_at <= now() ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING {{Columns}}
+            """));
+        command.Parameters.AddWithValue("lease", lease);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(reader) : null;
     }
 
     /// <summary>A pipeline's alerts, newest first.</summary>

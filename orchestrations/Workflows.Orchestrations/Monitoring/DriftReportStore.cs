@@ -32,7 +32,17 @@ public sealed class DriftReportStore(NpgsqlDataSource dataSource, PlatformSchema
         command.Parameters.AddWithValue("rows", report.Window.Rows);
         command.Parameters.AddWithValue("report", JsonSerializer.Serialize(report, ArtifactJson.Options));
         command.Parameters.Add(new NpgsqlParameter("live", NpgsqlDbType.Text) { Value = live is null ? DBNull.Value : JsonSerializer.Serialize(live, ArtifactJson.Options) });
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        // Two attempts saving in the same instant: the loser's statement saw neither its insert nor the winner's row.
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?
+            ?? (await FindAsync(checkKey, cancellationToken).ConfigureAwait(false))!.Id;
+    }
+
+    /// <summary>The check stored under <paramref name="checkKey"/>, or null.</summary>
+    public async Task<DriftCheckRecord?> FindAsync(string checkKey, CancellationToken cancellationToken)
+    {
+        using var command = dataSource.CreateCommand(schema.Sql($"SELECT {Columns} FROM {{schema}}.drift_reports WHERE check_key = @key"));
+        command.Parameters.AddWithValue("key", checkKey);
+        return (await ReadAsync(command, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
     }
 
     /// <summary>Notes the retraining decision of a check (the run it started, or why none).</summary>

@@ -59,9 +59,10 @@ public sealed class PredictionWindowReader(NpgsqlDataSource dataSource, Platform
         }
 
         var rows = labels.Count;
+        var matrix = features.ToArray();
         var predictions = classification ? new LivePredictions([.. classes], [.. confidences]) : LivePredictions.FromValues([.. values]);
-        var window = new LiveWindow(rows, [.. features], rows == 0 ? DateTimeOffset.UtcNow : from, rows == 0 ? DateTimeOffset.UtcNow : to,
-            LiveCategoricals.From(manifest, [.. features], rows), rows == 0 ? null : predictions);
+        var window = new LiveWindow(rows, matrix, rows == 0 ? DateTimeOffset.UtcNow : from, rows == 0 ? DateTimeOffset.UtcNow : to,
+            LiveCategoricals.From(manifest, matrix, rows), rows == 0 ? null : predictions);
         return new PredictionWindow(window, lastId, classification ? [.. labels] : null, classification ? null : [.. values], [.. feedback]);
     }
 }

@@ -39,9 +39,19 @@ public sealed partial class DriftMonitorOrchestrator : TaskOrchestrator<DriftMon
             var check = await context.CallActivityAsync<DriftCheckOutcome>(nameof(CheckDriftActivity), new CheckDriftInput(input.Pipeline, next.Value), Retry);
             if (check is { Verdict: DriftVerdict.Drifted, ReportId: { } reportId })
             {
-                var retrain = check.RetrainOnDrift
-                    ? await context.CallActivityAsync<RetrainDecision>(nameof(StartRetrainActivity), new StartRetrainInput(input.Pipeline, reportId), Retry)
-                    : new RetrainDecision(null, "retrainOnDrift is off");
+                RetrainDecision retrain;
+                try
+                {
+                    retrain = check.RetrainOnDrift
+                        ? await context.CallActivityAsync<RetrainDecision>(nameof(StartRetrainActivity), new StartRetrainInput(input.Pipeline, reportId), Retry)
+                        : new RetrainDecision(null, "retrainOnDrift is off");
+                }
+                catch (TaskFailedException failed)
+                {
+                    // The drift is still news: alert it with why no retraining started.
+                    retrain = new RetrainDecision(null, $"starting a retraining run failed: {failed.FailureDetails.ErrorMessage}");
+                }
+
                 await context.CallActivityAsync<bool>(nameof(PublishAlertActivity), new PublishAlertInput($"drift:{reportId}",
                     new AlertEvent(AlertKinds.Drift, input.Pipeline, retrain.RunId, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero),
                         $"{input.Pipeline} {check.Summary}; {retrain.Note}", JsonSerializer.SerializeToElement(new { reportId, check.Version, retrain.RunId, retrain.Note }, JsonSerializerOptions.Web))), Retry);

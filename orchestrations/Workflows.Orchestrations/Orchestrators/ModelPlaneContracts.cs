@@ -10,7 +10,9 @@ public sealed record EvaluateCandidateInput(string RunId, string Pipeline, Expor
 /// <summary>
 /// The evaluate stage's result: the candidate's test metrics and report, the production model's metrics on the
 /// same split, the gate's automatic checks, and how the definition says a passing model deploys (read once here,
-/// so an edit of the definition mid-run cannot change what the rest of the run does).
+/// so an edit of the definition mid-run cannot change what the rest of the run does). <c>ProductionMustStay</c>: the
+/// gate's verdict depends on which model is in production (must-beat-production), so the deploy goes ahead only if
+/// production is still the one the candidate was compared with.
 /// </summary>
 public sealed record CandidateEvaluation(
     string ReportPath,
@@ -19,7 +21,8 @@ public sealed record CandidateEvaluation(
     string PrimaryMetric,
     ProductionComparison Production,
     GateDecision Gate,
-    DeployDefinition Deploy);
+    DeployDefinition Deploy,
+    bool ProductionMustStay);
 
 /// <summary>The input of registering a run's candidate.</summary>
 public sealed record RegisterModelInput(string RunId, string Pipeline, DatasetRef Dataset, ExportRef Export, TrainingJobOutcome Best, CandidateEvaluation Evaluation);
@@ -30,8 +33,19 @@ public sealed record ModelVersionRef(string Pipeline, int Version, string ModelS
 /// <summary>The input of recording the gate's decision on a version.</summary>
 public sealed record RecordGateInput(string Pipeline, int Version, GateDecision Decision);
 
-/// <summary>The input of the deploy stage.</summary>
-public sealed record DeployModelInput(string RunId, string Pipeline, int Version, DeployDefinition Deploy);
+/// <summary>The input of the deploy stage; with a <c>Guard</c>, production must still be its version or the deploy is called off.</summary>
+public sealed record DeployModelInput(string RunId, string Pipeline, int Version, DeployDefinition Deploy, ProductionGuard? Guard);
+
+/// <summary>The production version a decision was made against; null when nothing was in production.</summary>
+public sealed record ProductionGuard(int? Version)
+{
+    /// <summary>Why a deploy must not go ahead with <paramref name="production"/> in production now; null when it may.</summary>
+    public string? Moved(int? production, int candidate) => production == Version
+        ? null
+        : $"production moved to {Name(production)} after v{candidate} was judged against {Name(Version)}; run again to judge it against the new one";
+
+    private static string Name(int? version) => version is { } v ? $"v{v}" : "nothing";
+}
 
 /// <summary>Where a deploy put the model.</summary>
 /// <param name="Alias">The alias now naming it: production, or candidate while it is staged.</param>
@@ -43,7 +57,10 @@ public sealed record DeployModelInput(string RunId, string Pipeline, int Version
 public sealed record Deployment(string Alias, int Version, int? Production, int TrafficPercent, bool Shadow, string? AbortedBecause = null)
 {
     /// <summary>Whether it is staged (a canary or shadow) rather than in production.</summary>
-    public bool Staged => Alias == ModelAliases.Candidate;
+    public bool Staged => Alias == ModelAliases.Candidate && AbortedBecause is null;
+
+    /// <summary>A deploy called off: no alias names the model, production stays <paramref name="production"/>.</summary>
+    public static Deployment Aborted(int version, int? production, string why) => new("", version, production, 0, false, why);
 }
 
 /// <summary>
@@ -55,8 +72,8 @@ public sealed record CanaryEvent(bool Promote, string? By, string? Comment)
     public const string Name = "Canary";
 }
 
-/// <summary>The input of ending a staged deploy.</summary>
-public sealed record FinishStagedDeployInput(string RunId, string Pipeline, int Version, bool Promote, string Reason);
+/// <summary>The input of ending a staged deploy; <c>Guard</c> is the production the model was staged beside.</summary>
+public sealed record FinishStagedDeployInput(string RunId, string Pipeline, int Version, bool Promote, string Reason, ProductionGuard Guard);
 
 /// <summary>The input of recording the monitoring baseline of a deployed model.</summary>
 public sealed record RecordBaselineInput(string RunId, string Pipeline, int Version, ExportRef Export);

@@ -41,11 +41,12 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
 
         var evaluation = await StageAsync(RunStages.Evaluate, () =>
             context.CallActivityAsync<CandidateEvaluation>(nameof(EvaluateCandidateActivity), new EvaluateCandidateInput(runId, input.Pipeline, export, training.Best), Retry));
-        var model = await context.CallActivityAsync<ModelVersionRef>(nameof(RegisterModelActivity),
-            new RegisterModelInput(runId, input.Pipeline, dataset, export, training.Best, evaluation), Retry);
-
+        ModelVersionRef model = null!;
         var gate = await StageAsync(RunStages.Gate, async () =>
         {
+            // Registered whatever the gate decides, so a rejected model can be inspected and compared too.
+            model = await context.CallActivityAsync<ModelVersionRef>(nameof(RegisterModelActivity),
+                new RegisterModelInput(runId, input.Pipeline, dataset, export, training.Best, evaluation), Retry);
             var decision = evaluation.Gate;
             if (decision.Passed && evaluation.Deploy.Approval == ApprovalMode.Manual)
             {
@@ -64,7 +65,8 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
 
         var deployment = await StageAsync(RunStages.Deploy, async () =>
         {
-            var placed = await context.CallActivityAsync<Deployment>(nameof(DeployModelActivity), new DeployModelInput(runId, input.Pipeline, model.Version, evaluation.Deploy), Retry);
+            var guard = evaluation.ProductionMustStay ? new ProductionGuard(evaluation.Production.Version) : null;
+            var placed = await context.CallActivityAsync<Deployment>(nameof(DeployModelActivity), new DeployModelInput(runId, input.Pipeline, model.Version, evaluation.Deploy, guard), Retry);
             return placed.Staged ? await FinishStagedAsync(placed) : placed;
         }, placed => placed.AbortedBecause);
         if (deployment.AbortedBecause is not null)
@@ -91,7 +93,8 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
             var answer = await WaitForAsync<CanaryEvent>(CanaryEvent.Name, evaluation.Deploy.CanaryDuration);
             var promote = answer?.Promote ?? true;
             var reason = answer is null ? $"canary of {evaluation.Deploy.CanaryDuration} passed" : $"{(promote ? "promoted" : "aborted")} by {answer.By ?? "someone"}{(answer.Comment is { } c ? $": {c}" : "")}";
-            return await context.CallActivityAsync<Deployment>(nameof(FinishStagedDeployActivity), new FinishStagedDeployInput(runId, input.Pipeline, staged.Version, promote, reason), Retry);
+            return await context.CallActivityAsync<Deployment>(nameof(FinishStagedDeployActivity),
+                new FinishStagedDeployInput(runId, input.Pipeline, staged.Version, promote, reason, new ProductionGuard(staged.Production)), Retry);
         }
 
         // Queues a webhook alert; delivery is the dispatcher's, so this never waits on the receiver.
@@ -140,8 +143,16 @@ public sealed class PipelineRunOrchestrator : TaskOrchestrator<PipelineRunReques
             catch (Exception ex) when (ex is TaskFailedException or PipelineStageException)
             {
                 var message = ex is TaskFailedException failed ? failed.FailureDetails.ErrorMessage : ex.Message;
-                await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Failed, message), Retry);
-                await AlertAsync(AlertKinds.RunFailed, $"run {runId} of {input.Pipeline} failed at {stage}: {message}", new { stage, message });
+                try
+                {
+                    await context.CallActivityAsync<bool>(nameof(RecordStageActivity), new RecordStageInput(runId, stage, StageOutcome.Failed, message), Retry);
+                    await AlertAsync(AlertKinds.RunFailed, $"run {runId} of {input.Pipeline} failed at {stage}: {message}", new { stage, message });
+                }
+                catch (TaskFailedException)
+                {
+                    // The store that failed the stage may fail its record too: the run still fails with the stage's own error.
+                }
+
                 throw new PipelineStageFailedException(stage, message, ex);
             }
         }
