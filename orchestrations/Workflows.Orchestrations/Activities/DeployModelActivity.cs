@@ -25,8 +25,7 @@ public sealed class DeployModelActivity(ModelRegistry registry) : TaskActivity<D
         {
             var change = await registry.SetAliasAsync(input.Pipeline, ModelAliases.Production, input.Version, $"deployed by run {input.RunId}", input.RunId, cancellationToken).ConfigureAwait(false);
             // On a retry the alias already names this version: what it replaced is in the first attempt's history row.
-            var replaced = change?.PreviousVersion ?? (await registry.HistoryAsync(input.Pipeline, ModelAliases.Production, cancellationToken).ConfigureAwait(false))
-                .FirstOrDefault(c => c.RunId == input.RunId && c.Version == input.Version)?.PreviousVersion;
+            var replaced = change?.PreviousVersion ?? await registry.ReplacedByRunAsync(input.Pipeline, input.RunId, input.Version, cancellationToken).ConfigureAwait(false);
             return new Deployment(ModelAliases.Production, input.Version, replaced, 100, false);
         }
 

@@ -18,9 +18,8 @@ public sealed class FinishStagedDeployActivity(ModelRegistry registry) : TaskAct
         if (production == input.Version)
         {
             // A retry after the promotion: what it replaced is in the history row this run wrote.
-            var promotedBefore = (await registry.HistoryAsync(input.Pipeline, ModelAliases.Production, cancellationToken).ConfigureAwait(false))
-                .FirstOrDefault(c => c.RunId == input.RunId && c.Version == input.Version);
-            return new Deployment(ModelAliases.Production, input.Version, promotedBefore?.PreviousVersion, 100, false);
+            var replaced = await registry.ReplacedByRunAsync(input.Pipeline, input.RunId, input.Version, cancellationToken).ConfigureAwait(false);
+            return new Deployment(ModelAliases.Production, input.Version, replaced, 100, false);
         }
 
         var moved = input.Guard.Moved(production, input.Version);
@@ -33,7 +32,7 @@ public sealed class FinishStagedDeployActivity(ModelRegistry registry) : TaskAct
             }
 
             return Deployment.Aborted(input.Version, production,
-                $"v{input.Version} was no longer the candidate when its canary ended (moved or rolled back by hand); production stays {Name(production)}");
+                $"v{input.Version} was no longer the candidate when its canary ended (moved or rolled back by hand); production stays {ProductionGuard.Name(production)}");
         }
 
         var why = moved ?? input.Reason;
@@ -43,8 +42,6 @@ public sealed class FinishStagedDeployActivity(ModelRegistry registry) : TaskAct
             await registry.RemoveAliasAsync(input.Pipeline, ModelAliases.Candidate, why, input.RunId, cancellationToken).ConfigureAwait(false);
         }
 
-        return Deployment.Aborted(input.Version, production, $"{why}; production stays {Name(production)}");
+        return Deployment.Aborted(input.Version, production, $"{why}; production stays {ProductionGuard.Name(production)}");
     }
-
-    private static string Name(int? version) => version is { } v ? $"v{v}" : "nothing";
 }

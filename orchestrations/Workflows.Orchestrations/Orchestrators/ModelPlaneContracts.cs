@@ -44,7 +44,8 @@ public sealed record ProductionGuard(int? Version)
         ? null
         : $"production moved to {Name(production)} after v{candidate} was judged against {Name(Version)}; run again to judge it against the new one";
 
-    private static string Name(int? version) => version is { } v ? $"v{v}" : "nothing";
+    /// <summary>A production version in words: <c>v3</c>, or <c>nothing</c>.</summary>
+    public static string Name(int? version) => version is { } v ? $"v{v}" : "nothing";
 }
 
 /// <summary>Where a deploy put the model.</summary>

@@ -175,6 +175,14 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, PlatformSchema sc
     }
 
     /// <summary>
+    /// The version production named before <paramref name="runId"/> moved it to <paramref name="version"/>: what a
+    /// retried deploy or promotion, whose own move already happened, replaced. Null when production was empty then.
+    /// </summary>
+    public async Task<int?> ReplacedByRunAsync(string pipeline, string runId, int version, CancellationToken cancellationToken) =>
+        (await HistoryAsync(pipeline, ModelAliases.Production, cancellationToken).ConfigureAwait(false))
+            .FirstOrDefault(c => c.RunId == runId && c.Version == version)?.PreviousVersion;
+
+    /// <summary>
     /// Points <paramref name="alias"/> at <paramref name="version"/>, with its traffic share and shadow flag, and
     /// records the move. Moving an alias where it already points (with the same routing) records nothing, so a
     /// retried deploy is harmless.
@@ -199,11 +207,10 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, PlatformSchema sc
         MoveAsync(pipeline, reason, runId, rollback: false, async (connection, log) =>
         {
             var candidate = await CurrentAsync(connection, pipeline, ModelAliases.Candidate, cancellationToken).ConfigureAwait(false);
-            var production = await CurrentAsync(connection, pipeline, ModelAliases.Production, cancellationToken).ConfigureAwait(false);
             if (candidate != expectedVersion)
             {
-                // Already promoted (a retried activity) when production names it; otherwise the canary was called off.
-                return production == expectedVersion ? log.Latest(ModelAliases.Production) : null;
+                // Already promoted (a retried activity), or the canary was called off: nothing moves either way.
+                return null;
             }
 
             await RemoveAsync(connection, log, pipeline, ModelAliases.Candidate, cancellationToken).ConfigureAwait(false);
@@ -352,10 +359,6 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, PlatformSchema sc
     /// <summary>Writes the history rows of one transaction's moves, all with its reason and run.</summary>
     private sealed class HistoryWriter(PlatformSchema schema, NpgsqlConnection connection, string reason, bool rollback, string? runId)
     {
-        private readonly Dictionary<string, AliasChange> _written = [];
-
-        public AliasChange? Latest(string alias) => _written.GetValueOrDefault(alias);
-
         public async Task<AliasChange> WriteAsync(string pipeline, string alias, int? version, int? previous, CancellationToken cancellationToken)
         {
             using var command = new NpgsqlCommand(schema.Sql("""
@@ -371,9 +374,7 @@ public sealed class ModelRegistry(NpgsqlDataSource dataSource, PlatformSchema sc
             command.Parameters.Add(new NpgsqlParameter("run", NpgsqlDbType.Text) { Value = (object?)runId ?? DBNull.Value });
             using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            var change = new AliasChange(reader.GetInt64(0), pipeline, alias, version, previous, reason, rollback, runId, reader.GetFieldValue<DateTimeOffset>(1));
-            _written[alias] = change;
-            return change;
+            return new AliasChange(reader.GetInt64(0), pipeline, alias, version, previous, reason, rollback, runId, reader.GetFieldValue<DateTimeOffset>(1));
         }
     }
 }
