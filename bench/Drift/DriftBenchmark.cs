@@ -61,21 +61,30 @@ public sealed class DriftBenchmark(TextWriter output)
     }
 
     // The baseline: a plain loop summing every float into a double, one thread.
-    private static double Sum(float[] values)
+    private static double Sum(float[][] columns)
     {
         var sum = 0.0;
-        for (var i = 0; i < values.Length; i++)
+        foreach (var column in columns)
         {
-            sum += values[i];
+            for (var i = 0; i < column.Length; i++)
+            {
+                sum += column[i];
+            }
         }
 
         return sum;
     }
 
-    private static float[] Generate(int rows, int seed, bool shifted, double missing)
+    // Columns, as the window reader hands them to the check.
+    private static float[][] Generate(int rows, int seed, bool shifted, double missing)
     {
         var random = new Random(seed);
-        var matrix = new float[rows * Features];
+        var columns = new float[Features][];
+        for (var f = 0; f < Features; f++)
+        {
+            columns[f] = new float[rows];
+        }
+
         for (var f = 0; f < Features; f++)
         {
             var mean = f * 0.5;
@@ -86,30 +95,25 @@ public sealed class DriftBenchmark(TextWriter output)
             {
                 if (missing > 0 && random.NextDouble() < missing)
                 {
-                    matrix[r * Features + f] = float.NaN;
+                    columns[f][r] = float.NaN;
                     continue;
                 }
 
                 var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
                 var value = mean + shift + sd * z;
-                matrix[r * Features + f] = (float)(step > 0 ? Math.Round(value / step) * step : value);
+                columns[f][r] = (float)(step > 0 ? Math.Round(value / step) * step : value);
             }
         }
 
-        return matrix;
+        return columns;
     }
 
-    private static TrainingBaseline Baseline(float[] matrix)
+    private static TrainingBaseline Baseline(float[][] columns)
     {
         var features = new FeatureBaseline[Features];
         for (var f = 0; f < Features; f++)
         {
-            var values = new float[BaselineRows];
-            for (var r = 0; r < BaselineRows; r++)
-            {
-                values[r] = matrix[r * Features + f];
-            }
-
+            var values = (float[])columns[f].Clone();
             Array.Sort(values);
             double sum = 0, squares = 0;
             foreach (var v in values)

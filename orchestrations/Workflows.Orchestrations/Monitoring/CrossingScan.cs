@@ -2,44 +2,25 @@ namespace Workflows.Orchestrations.Monitoring;
 
 /// <summary>
 /// The second, selective pass the exact Wasserstein distance needs: the live values of the few buckets where the two
-/// CDFs cross (<see cref="WassersteinDistance.CrossingBuckets"/>), sorted per bucket.
+/// CDFs cross (<see cref="WassersteinDistance.CrossingBuckets"/>), grouped by bucket.
 /// </summary>
 /// <remarks>
-/// Most values are rejected by their grid cell alone (no crossing bucket can hold them), without the full lookup, so
-/// this pass costs a fraction of the first. Columns without a crossing are skipped entirely.
+/// Most values are rejected by their grid cell alone (<see cref="EmpiricalDistribution.Screen"/>, eight at a time): no
+/// crossing bucket can hold them. Only the rest get the full lookup. Columns without a crossing are skipped entirely.
 /// </remarks>
 internal static class CrossingScan
 {
-    private const int BlockRows = 2048;
-
-    public static Dictionary<int, float[]>[] Run(float[] matrix, int rows, int stride, IReadOnlyList<ColumnSpec> columns, IReadOnlyList<bool[]?> crossings)
+    public static Dictionary<int, float[]>[] Run(int rows, IReadOnlyList<ColumnSpec> columns, IReadOnlyList<bool[]?> crossings)
     {
         var active = new List<int>();
-        var flags = new bool[columns.Count][];
+        var flags = new int[columns.Count][];
         for (var c = 0; c < columns.Count; c++)
         {
-            if (crossings[c] is not { } crossing)
+            if (crossings[c] is { } crossing)
             {
-                continue;
+                active.Add(c);
+                flags[c] = CellsWithCrossing(columns[c].Baseline, crossing);
             }
-
-            active.Add(c);
-            var prefix = new int[crossing.Length + 1];
-            for (var b = 0; b < crossing.Length; b++)
-            {
-                prefix[b + 1] = prefix[b] + (crossing[b] ? 1 : 0);
-            }
-
-            // Per grid cell: can a value in it fall in a crossing bucket? One byte read rejects most values.
-            var baseline = columns[c].Baseline;
-            var cells = new bool[baseline.Cells];
-            for (var cell = 0; cell < cells.Length; cell++)
-            {
-                var (first, last) = baseline.CellBuckets(cell);
-                cells[cell] = prefix[last + 1] != prefix[first];
-            }
-
-            flags[c] = cells;
         }
 
         var result = new Dictionary<int, float[]>[columns.Count];
@@ -57,67 +38,83 @@ internal static class CrossingScan
         var found = new List<(int Bucket, float Value)>[partitions.Length][];
         Parallel.For(0, partitions.Length, new ParallelOptions { MaxDegreeOfParallelism = partitions.Length }, p =>
         {
+            var (start, end) = partitions[p];
+            var picked = new int[HistogramScan.ChunkRows];
             var lists = new List<(int, float)>[columns.Count];
             foreach (var c in active)
             {
                 lists[c] = [];
-            }
-
-            var (start, end) = partitions[p];
-            for (var block = start; block < end; block += BlockRows)
-            {
-                var blockEnd = Math.Min(end, block + BlockRows);
-                foreach (var c in active)
+                for (var chunk = start; chunk < end; chunk += HistogramScan.ChunkRows)
                 {
-                    Collect(matrix, stride, columns[c], crossings[c]!, flags[c], block, blockEnd, lists[c]);
+                    var values = columns[c].Values.AsSpan(chunk, Math.Min(HistogramScan.ChunkRows, end - chunk));
+                    Collect(columns[c].Baseline, values, picked, crossings[c]!, flags[c], lists[c]);
                 }
             }
 
             found[p] = lists;
         });
 
-        foreach (var c in active)
+        // Grouped by bucket, a column per thread: counted first, so each bucket's array is allocated once.
+        Parallel.ForEach(active, c =>
         {
-            var byBucket = new Dictionary<int, List<float>>();
+            var counts = new int[crossings[c]!.Length];
+            foreach (var lists in found)
+            {
+                foreach (var (bucket, _) in lists[c])
+                {
+                    counts[bucket]++;
+                }
+            }
+
+            var byBucket = new float[counts.Length][];
+            var filled = new int[counts.Length];
             foreach (var lists in found)
             {
                 foreach (var (bucket, value) in lists[c])
                 {
-                    if (!byBucket.TryGetValue(bucket, out var values))
-                    {
-                        byBucket[bucket] = values = [];
-                    }
-
-                    values.Add(value);
+                    (byBucket[bucket] ??= new float[counts[bucket]])[filled[bucket]++] = value;
                 }
             }
 
-            foreach (var (bucket, values) in byBucket)
-            {
-                var sorted = values.ToArray();
-                Array.Sort(sorted);
-                result[c][bucket] = sorted;
-            }
-
             // A crossing bucket holds at least one live value (the CDF rises across it), so every one is now present.
-        }
+            for (var bucket = 0; bucket < byBucket.Length; bucket++)
+            {
+                if (byBucket[bucket] is { } values)
+                {
+                    result[c][bucket] = values;
+                }
+            }
+        });
 
         return result;
     }
 
-    private static void Collect(float[] matrix, int stride, ColumnSpec spec, bool[] crossing, bool[] cells, int start, int end, List<(int, float)> into)
+    // Per grid cell: can a value in it fall in a crossing bucket? (1 if so.)
+    private static int[] CellsWithCrossing(EmpiricalDistribution baseline, bool[] crossing)
     {
-        var baseline = spec.Baseline;
-        var (low, high) = (baseline.Values[0], baseline.Values[^1]);
-        for (long i = (long)start * stride + spec.Column, last = (long)end * stride; i < last; i += stride)
+        var prefix = new int[crossing.Length + 1];
+        for (var b = 0; b < crossing.Length; b++)
         {
-            var value = matrix[i];
-            // Below the smallest or at or above the largest baseline value (or NaN) is bucket 0 or the last: never crossing.
-            if (!(value >= low && value < high) || !cells[baseline.CellOf(value)])
-            {
-                continue;
-            }
+            prefix[b + 1] = prefix[b] + (crossing[b] ? 1 : 0);
+        }
 
+        var cells = new int[baseline.CellCount];
+        for (var cell = 0; cell < cells.Length; cell++)
+        {
+            var (first, last) = baseline.CellBuckets(cell);
+            cells[cell] = prefix[last + 1] != prefix[first] ? 1 : 0;
+        }
+
+        return cells;
+    }
+
+    private static void Collect(EmpiricalDistribution baseline, ReadOnlySpan<float> values, int[] picked, bool[] crossing, int[] cellMarks, List<(int, float)> into)
+    {
+        // Outside the range (bucket 0, the last, or NaN) is never a crossing: the CDFs cannot cross where the baseline's is 0 or 1.
+        var count = baseline.Screen(values, cellMarks, picked);
+        for (var k = 0; k < count; k++)
+        {
+            var value = values[picked[k]];
             var bucket = baseline.Bucket(value);
             if (crossing[bucket])
             {

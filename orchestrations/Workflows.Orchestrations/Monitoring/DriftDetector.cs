@@ -17,9 +17,9 @@ namespace Workflows.Orchestrations.Monitoring;
 /// feature with fewer non-missing values than that. Drift of the model's outputs is reported beside the verdict, not
 /// in it: the features' share is the retraining signal, output drift the symptom to look at.
 ///
-/// Cost. One parallel pass bins every live column on its baseline (no live column is ever sorted), a second pass over
-/// only the few buckets where the CDFs cross finishes Wasserstein exactly; the rest is per bucket (at most 5,001 per
-/// feature). See <see cref="HistogramScan"/>.
+/// Cost. One parallel pass bins every live column on its baseline (no live column is ever sorted), a second pass keeps
+/// the values of only the few buckets where the CDFs cross to finish Wasserstein exactly; the rest is per bucket (at
+/// most 5,001 per feature). See <see cref="HistogramScan"/>.
 /// </remarks>
 public static class DriftDetector
 {
@@ -34,31 +34,40 @@ public static class DriftDetector
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(settings);
         var featureCount = baseline.Features.Count;
-        if (window.Rows < 0 || (long)window.Rows * featureCount != window.Features.Length)
+        if (window.Columns.Count != featureCount || window.Rows < 0)
         {
-            throw new ArgumentException(
-                $"The window's feature matrix has {window.Features.Length} values; {window.Rows} rows of the baseline's {featureCount} features need {(long)window.Rows * featureCount}.",
-                nameof(window));
+            throw new ArgumentException($"The window has {window.Columns.Count} feature columns; the baseline has {featureCount} features.", nameof(window));
+        }
+
+        for (var f = 0; f < featureCount; f++)
+        {
+            if (window.Columns[f].Length != window.Rows)
+            {
+                throw new ArgumentException($"The window's column {f} ({baseline.Features[f].Name}) has {window.Columns[f].Length} values; the window has {window.Rows} rows.", nameof(window));
+            }
         }
 
         var insufficient = window.Rows < settings.MinWindowRows;
         var features = new List<FeatureDrift>(featureCount + (window.Categoricals?.Count ?? 0));
         var columns = new ColumnSpec[featureCount];
         var scales = new double[featureCount];
-        for (var f = 0; f < featureCount; f++)
+        // Features are independent before and after the scan: each core takes its share of them.
+        Parallel.For(0, featureCount, f =>
         {
             var feature = baseline.Features[f];
-            columns[f] = new ColumnSpec(f, Distribution(feature.Sample, feature.Mean), feature.Min, feature.Max);
+            columns[f] = new ColumnSpec(window.Columns[f], Distribution(feature.Sample, feature.Mean), feature.Min, feature.Max);
             scales[f] = WassersteinDistance.Scale(feature.StdDev, feature.Min, feature.Max, feature.Mean);
-        }
+        });
 
-        var histograms = HistogramScan.Run(window.Features, window.Rows, featureCount, columns);
-        var crossingValues = CrossingValues(window.Features, window.Rows, featureCount, columns, histograms, settings);
-        for (var f = 0; f < featureCount; f++)
+        var histograms = HistogramScan.Run(window.Rows, columns);
+        var crossingValues = CrossingValues(window.Rows, columns, histograms, settings);
+        var numeric = new FeatureDrift[featureCount];
+        Parallel.For(0, featureCount, f =>
         {
             var drift = NumericDrift.Evaluate(baseline.Features[f].Name, histograms[f], crossingValues[f], scales[f], settings, insufficient);
-            features.Add(baseline.Features[f].Sample.Length == 0 ? drift with { Tested = false, Drifted = false, Note = "the baseline has no sample" } : drift);
-        }
+            numeric[f] = baseline.Features[f].Sample.Length == 0 ? drift with { Tested = false, Drifted = false, Note = "the baseline has no sample" } : drift;
+        });
+        features.AddRange(numeric);
 
         foreach (var column in window.Categoricals ?? [])
         {
@@ -85,9 +94,8 @@ public static class DriftDetector
     internal static EmpiricalDistribution Distribution(float[] sample, double mean) =>
         EmpiricalDistribution.FromSorted(sample.Length > 0 ? sample : [(float)mean]);
 
-    /// <summary>Per column, the sorted live values of its crossing buckets (empty unless Wasserstein runs).</summary>
-    internal static Dictionary<int, float[]>[] CrossingValues(
-        float[] matrix, int rows, int stride, IReadOnlyList<ColumnSpec> columns, LiveHistogram[] histograms, DriftSettings settings)
+    /// <summary>Per column, the live values of its crossing buckets (empty unless Wasserstein runs).</summary>
+    internal static Dictionary<int, float[]>[] CrossingValues(int rows, IReadOnlyList<ColumnSpec> columns, LiveHistogram[] histograms, DriftSettings settings)
     {
         var crossings = new bool[]?[columns.Count];
         if (settings.Runs(DriftMethod.Wasserstein))
@@ -99,6 +107,6 @@ public static class DriftDetector
             }
         }
 
-        return CrossingScan.Run(matrix, rows, stride, columns, crossings);
+        return CrossingScan.Run(rows, columns, crossings);
     }
 }

@@ -9,7 +9,8 @@ namespace Workflows.Orchestrations.Monitoring;
 /// </summary>
 public static class LiveCategoricals
 {
-    public static IReadOnlyList<LiveCategoricalColumn>? From(ExportManifest manifest, float[] features, int rows)
+    /// <summary>The categorical columns of a window, from its feature columns (<see cref="LiveWindow.Columns"/>).</summary>
+    public static IReadOnlyList<LiveCategoricalColumn>? From(ExportManifest manifest, IReadOnlyList<float[]> features, int rows)
     {
         var columns = new List<LiveCategoricalColumn>();
         foreach (var feature in manifest.Features)
@@ -20,10 +21,15 @@ public static class LiveCategoricals
             }
 
             var codes = new int[rows];
+            var block = new float[feature.Width];
             for (var r = 0; r < rows; r++)
             {
-                var row = features.AsSpan(r * manifest.FeatureCount + feature.Offset, feature.Width);
-                codes[r] = feature.Encoding == FeatureEncoding.OneHot ? Lit(row) : Ordinal(row[0], categories.Count);
+                for (var k = 0; k < block.Length; k++)
+                {
+                    block[k] = features[feature.Offset + k][r];
+                }
+
+                codes[r] = feature.Encoding == FeatureEncoding.OneHot ? Lit(block) : Ordinal(block[0], categories.Count);
             }
 
             columns.Add(new LiveCategoricalColumn(feature.Column, categories, codes));
@@ -32,10 +38,10 @@ public static class LiveCategoricals
         return columns.Count == 0 ? null : columns;
     }
 
-    /// <summary>The training categories of a source's categorical columns, from rows as the model reads them.</summary>
+    /// <summary>The training categories of a source's categorical columns, from row-major rows as the model reads them.</summary>
     public static IReadOnlyList<CategoricalBaseline>? Baseline(ExportManifest manifest, float[] features, int rows)
     {
-        if (From(manifest, features, rows) is not { } columns)
+        if (From(manifest, LiveWindow.ColumnsOf(features, rows, manifest.FeatureCount), rows) is not { } columns)
         {
             return null;
         }

@@ -2,9 +2,9 @@ namespace Workflows.Orchestrations.Monitoring;
 
 /// <summary>The logged live traffic one drift check looks at.</summary>
 /// <param name="Rows">Rows in the window.</param>
-/// <param name="Features">
-/// Row-major, <paramref name="Rows"/> × the baseline's feature count, in the model's input order (as scored); NaN for
-/// a missing value.
+/// <param name="Columns">
+/// One array of <paramref name="Rows"/> values per feature, in the model's input order (as scored); NaN for a missing
+/// value. Columnar because a check works feature by feature: each column is read as one contiguous run.
 /// </param>
 /// <param name="From">Start of the window (reported, not used).</param>
 /// <param name="To">End of the window (reported, not used).</param>
@@ -12,11 +12,33 @@ namespace Workflows.Orchestrations.Monitoring;
 /// <param name="Predictions">The model's outputs on these rows; null when not logged.</param>
 public sealed record LiveWindow(
     int Rows,
-    float[] Features,
+    IReadOnlyList<float[]> Columns,
     DateTimeOffset From,
     DateTimeOffset To,
     IReadOnlyList<LiveCategoricalColumn>? Categoricals = null,
-    LivePredictions? Predictions = null);
+    LivePredictions? Predictions = null)
+{
+    /// <summary>The columns of a row-major matrix of <paramref name="rows"/> rows of <paramref name="width"/> values.</summary>
+    public static float[][] ColumnsOf(ReadOnlySpan<float> rowMajor, int rows, int width)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(rowMajor.Length, rows * width, nameof(rowMajor));
+        var columns = new float[width][];
+        for (var f = 0; f < width; f++)
+        {
+            columns[f] = new float[rows];
+        }
+
+        for (var r = 0; r < rows; r++)
+        {
+            for (var f = 0; f < width; f++)
+            {
+                columns[f][r] = rowMajor[r * width + f];
+            }
+        }
+
+        return columns;
+    }
+}
 
 /// <summary>One categorical column of the window, dictionary-encoded (a million strings would dwarf the rest).</summary>
 /// <param name="Name">The source column's name.</param>

@@ -45,9 +45,9 @@ internal static class PredictionDriftCheck
         var sample = baseline.Sample;
         var (mean, stdDev) = Moments(sample);
         var (min, max) = sample.Length > 0 ? ((double)sample[0], (double)sample[^1]) : (mean, mean);
-        var column = new ColumnSpec(0, DriftDetector.Distribution(sample, mean), min, max);
-        var histograms = HistogramScan.Run(live.Values, live.Values.Length, 1, [column]);
-        var crossing = DriftDetector.CrossingValues(live.Values, live.Values.Length, 1, [column], histograms, settings);
+        var column = new ColumnSpec(live.Values, DriftDetector.Distribution(sample, mean), min, max);
+        var histograms = HistogramScan.Run(live.Values.Length, [column]);
+        var crossing = DriftDetector.CrossingValues(live.Values.Length, [column], histograms, settings);
         var output = NumericDrift.Evaluate(name, histograms[0], crossing[0], WassersteinDistance.Scale(stdDev, min, max, mean), settings, insufficient);
         if (sample.Length == 0)
         {

@@ -32,7 +32,7 @@ public sealed class PredictionWindowReader(NpgsqlDataSource dataSource, Platform
 
         var classification = manifest.Task == ModelTask.Classification;
         var labelIndex = (manifest.ClassLabels ?? []).Select((label, i) => (label, i)).ToDictionary(p => p.label, p => p.i, StringComparer.Ordinal);
-        var features = new List<float>();
+        var columns = Enumerable.Range(0, manifest.FeatureCount).Select(_ => new List<float>()).ToArray();
         var (labels, values, confidences, classes, feedback) = (new List<string?>(), new List<float>(), new List<float>(), new List<int>(), new List<string?>());
         var (lastId, from, to) = (afterId, DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
         using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
@@ -48,7 +48,11 @@ public sealed class PredictionWindowReader(NpgsqlDataSource dataSource, Platform
                     throw new InvalidDataException($"prediction_log row {lastId} of {pipeline} v{version} has {row.Length} features; the model reads {manifest.FeatureCount}.");
                 }
 
-                features.AddRange(row);
+                for (var f = 0; f < row.Length; f++)
+                {
+                    columns[f].Add(row[f]);
+                }
+
                 var label = reader.IsDBNull(3) ? null : reader.GetString(3);
                 labels.Add(label);
                 classes.Add(label is not null && labelIndex.TryGetValue(label, out var index) ? index : -1);
@@ -59,10 +63,10 @@ public sealed class PredictionWindowReader(NpgsqlDataSource dataSource, Platform
         }
 
         var rows = labels.Count;
-        var matrix = features.ToArray();
+        float[][] features = [.. columns.Select(column => column.ToArray())];
         var predictions = classification ? new LivePredictions([.. classes], [.. confidences]) : LivePredictions.FromValues([.. values]);
-        var window = new LiveWindow(rows, matrix, rows == 0 ? DateTimeOffset.UtcNow : from, rows == 0 ? DateTimeOffset.UtcNow : to,
-            LiveCategoricals.From(manifest, matrix, rows), rows == 0 ? null : predictions);
+        var window = new LiveWindow(rows, features, rows == 0 ? DateTimeOffset.UtcNow : from, rows == 0 ? DateTimeOffset.UtcNow : to,
+            LiveCategoricals.From(manifest, features, rows), rows == 0 ? null : predictions);
         return new PredictionWindow(window, lastId, classification ? [.. labels] : null, classification ? null : [.. values], [.. feedback]);
     }
 }

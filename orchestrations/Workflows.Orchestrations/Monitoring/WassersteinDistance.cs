@@ -86,14 +86,16 @@ public static class WassersteinDistance
     }
 
     /// <summary>
-    /// The exact distance from a histogram and the sorted live values of its crossing buckets.
+    /// The exact distance from a histogram and the live values of its crossing buckets (in any order; reordered here).
     /// </summary>
     /// <remarks>
     /// In a bucket [a, b) the baseline CDF is a constant c. Where the live CDF stays on one side of c over the whole
     /// bucket, the area is c (b - a) minus the integral of the live CDF, or the reverse, and that integral only needs
     /// the count and the sum of (value - a) of the live values in it: ((below + count) (b - a) - sum) / n. Where it
-    /// crosses c inside the bucket, the live values are walked in order. Crossings are rare (where the two CDFs
-    /// meet), so a second look at the data is cheap; with no crossing there is none.
+    /// crosses c inside the bucket, it does so at one live value, w: the (k+1)-th smallest in the bucket, k the
+    /// steps the live CDF can take without passing c. Below w the area is c - F, above it F - c, and each integral
+    /// again needs only counts and sums: of the k values below w, and of the rest. Finding w is a selection, not a
+    /// sort. Crossings are rare (where the two CDFs meet), so a second look at the data is cheap; with none there is none.
     /// </remarks>
     internal static double Distance(LiveHistogram live, IReadOnlyDictionary<int, float[]> crossingValues)
     {
@@ -112,19 +114,21 @@ public static class WassersteinDistance
             var width = end - a;
             var c = baseline.AtOrBelow[b - 1] / n1;
             var count = live.Counts[b];
-            if (crossingValues.TryGetValue(b, out var sorted))
+            if (crossingValues.TryGetValue(b, out var inBucket))
             {
-                // Segments [a, w1), [w1, w2), ..., [wm, b) with the live CDF stepping up at each value.
-                var position = a;
-                var atOrBelow = below;
-                foreach (var w in sorted)
+                // The live CDF after j of the bucket's values is (below + j) / n2, at or below c while j <= k (integers:
+                // (below + j) n1 <= AtOrBelow n2). A crossing bucket has k < count, so w exists.
+                var k = (int)(((long)baseline.AtOrBelow[b - 1] * live.Values - below * baseline.Count) / baseline.Count);
+                var w = Select(inBucket, k) - a;
+                var belowW = 0.0;
+                for (var i = 0; i < k; i++)
                 {
-                    distance += Math.Abs(c - atOrBelow / n2) * (w - position);
-                    position = w;
-                    atOrBelow++;
+                    belowW += (double)inBucket[i] - a;
                 }
 
-                distance += Math.Abs(c - atOrBelow / n2) * (end - position);
+                var underC = c * w - (below * w + k * w - belowW) / n2;
+                var overC = ((below + k) * (width - w) + (count - k) * width - (live.Offsets[b] - belowW)) / n2 - c * (width - w);
+                distance += underC + overC;
             }
             else
             {
@@ -138,4 +142,56 @@ public static class WassersteinDistance
 
         return distance;
     }
+
+    /// <summary>
+    /// The (k+1)-th smallest value (index <paramref name="k"/> in sorted order), leaving the k smallest before it:
+    /// Hoare's selection, median-of-three pivots. The values are finite.
+    /// </summary>
+    private static float Select(float[] values, int k)
+    {
+        int left = 0, right = values.Length - 1;
+        while (left < right)
+        {
+            var middle = left + ((right - left) >> 1);
+            var pivot = Median(values[left], values[middle], values[right]);
+            int i = left, j = right;
+            while (i <= j)
+            {
+                while (values[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (values[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            // Now [left, j] <= pivot <= [i, right], and anything strictly between j and i equals the pivot.
+            if (k <= j)
+            {
+                right = j;
+            }
+            else if (k >= i)
+            {
+                left = i;
+            }
+            else
+            {
+                return values[k];
+            }
+        }
+
+        return values[k];
+    }
+
+    private static float Median(float x, float y, float z) => Math.Max(Math.Min(x, y), Math.Min(Math.Max(x, y), z));
 }

@@ -19,24 +19,8 @@ internal static class Baselines
         return new TrainingBaseline(columns[0].Length, columns[0].Length, features, predictions ?? new PredictionBaseline(null, [0f]), categoricals);
     }
 
-    /// <summary>Row-major matrix of the columns.</summary>
-    public static float[] Matrix(float[][] columns)
-    {
-        var rows = columns[0].Length;
-        var matrix = new float[rows * columns.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var f = 0; f < columns.Length; f++)
-            {
-                matrix[r * columns.Length + f] = columns[f][r];
-            }
-        }
-
-        return matrix;
-    }
-
     public static LiveWindow Window(float[][] columns, IReadOnlyList<LiveCategoricalColumn>? categoricals = null, LivePredictions? predictions = null) =>
-        new(columns[0].Length, Matrix(columns), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), categoricals, predictions);
+        new(columns[0].Length, columns, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch.AddHours(1), categoricals, predictions);
 
     public static float[][] NormalColumns(Random random, int features, int rows, double mean = 0) =>
         [.. Enumerable.Range(0, features).Select(_ => Samples.Normal(random, rows, mean))];

@@ -211,12 +211,14 @@ public sealed class DriftDetectorTests
     }
 
     [Fact]
-    public void A_matrix_of_the_wrong_size_is_refused()
+    public void A_window_of_the_wrong_shape_is_refused()
     {
         var random = new Random(9);
         var baseline = Baselines.Of(Baselines.NormalColumns(random, 3, 100));
-        var window = new LiveWindow(10, new float[29], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
-        Assert.Throws<ArgumentException>(() => DriftDetector.Check(baseline, window, All));
+        var missingColumn = new LiveWindow(10, [new float[10], new float[10]], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        var shortColumn = new LiveWindow(10, [new float[10], new float[9], new float[10]], DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        Assert.Contains("2 feature columns", Assert.Throws<ArgumentException>(() => DriftDetector.Check(baseline, missingColumn, All)).Message, StringComparison.Ordinal);
+        Assert.Contains("column 1 (f1) has 9 values", Assert.Throws<ArgumentException>(() => DriftDetector.Check(baseline, shortColumn, All)).Message, StringComparison.Ordinal);
     }
 
     private static string?[] Draw(Random random, int rows, params (string? Category, double Share)[] mix)

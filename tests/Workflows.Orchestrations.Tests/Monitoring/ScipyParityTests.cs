@@ -136,10 +136,10 @@ public sealed class ScipyParityTests
     /// <summary>KS D and Wasserstein by the detector's path: bin the live sample on the baseline, refine the crossing buckets.</summary>
     private static (double D, double W) Binned(float[] sortedBaseline, float[] live)
     {
-        var spec = new ColumnSpec(0, EmpiricalDistribution.FromSorted(sortedBaseline), double.NegativeInfinity, double.PositiveInfinity);
-        var histograms = HistogramScan.Run(live, live.Length, 1, [spec]);
+        var spec = new ColumnSpec(live, EmpiricalDistribution.FromSorted(sortedBaseline), double.NegativeInfinity, double.PositiveInfinity);
+        var histograms = HistogramScan.Run(live.Length, [spec]);
         var crossing = WassersteinDistance.CrossingBuckets(histograms[0], out var count);
-        var values = CrossingScan.Run(live, live.Length, 1, [spec], [count > 0 ? crossing : null]);
+        var values = CrossingScan.Run(live.Length, [spec], [count > 0 ? crossing : null]);
         return (KolmogorovSmirnov.Statistic(histograms[0]), WassersteinDistance.Distance(histograms[0], values[0]));
     }
 
