@@ -6,87 +6,52 @@ namespace Workflows.Orchestrations.Monitoring;
 /// </summary>
 /// <remarks>
 /// Most values are rejected by their grid cell alone (<see cref="EmpiricalDistribution.Screen"/>, eight at a time): no
-/// crossing bucket can hold them. Only the rest get the full lookup. Columns without a crossing are skipped entirely.
+/// crossing bucket can hold them. Only the rest get the full lookup. The first pass counted every bucket, so each
+/// crossing bucket's array is allocated at its final size and filled in row order, and the columns (independent now)
+/// are shared among the cores. Columns without a crossing are skipped entirely.
 /// </remarks>
 internal static class CrossingScan
 {
-    public static Dictionary<int, float[]>[] Run(int rows, IReadOnlyList<ColumnSpec> columns, IReadOnlyList<bool[]?> crossings)
+    public static Dictionary<int, float[]>[] Run(IReadOnlyList<ColumnSpec> columns, IReadOnlyList<LiveHistogram> histograms, IReadOnlyList<bool[]?> crossings)
     {
-        var active = new List<int>();
-        var flags = new int[columns.Count][];
-        for (var c = 0; c < columns.Count; c++)
-        {
-            if (crossings[c] is { } crossing)
-            {
-                active.Add(c);
-                flags[c] = CellsWithCrossing(columns[c].Baseline, crossing);
-            }
-        }
-
         var result = new Dictionary<int, float[]>[columns.Count];
-        for (var c = 0; c < result.Length; c++)
-        {
-            result[c] = [];
-        }
-
-        if (active.Count == 0)
-        {
-            return result;
-        }
-
-        var partitions = HistogramScan.Partitions(rows);
-        var found = new List<(int Bucket, float Value)>[partitions.Length][];
-        Parallel.For(0, partitions.Length, new ParallelOptions { MaxDegreeOfParallelism = partitions.Length }, p =>
-        {
-            var (start, end) = partitions[p];
-            var picked = new int[HistogramScan.ChunkRows];
-            var lists = new List<(int, float)>[columns.Count];
-            foreach (var c in active)
-            {
-                lists[c] = [];
-                for (var chunk = start; chunk < end; chunk += HistogramScan.ChunkRows)
-                {
-                    var values = columns[c].Values.AsSpan(chunk, Math.Min(HistogramScan.ChunkRows, end - chunk));
-                    Collect(columns[c].Baseline, values, picked, crossings[c]!, flags[c], lists[c]);
-                }
-            }
-
-            found[p] = lists;
-        });
-
-        // Grouped by bucket, a column per thread: counted first, so each bucket's array is allocated once.
-        Parallel.ForEach(active, c =>
-        {
-            var counts = new int[crossings[c]!.Length];
-            foreach (var lists in found)
-            {
-                foreach (var (bucket, _) in lists[c])
-                {
-                    counts[bucket]++;
-                }
-            }
-
-            var byBucket = new float[counts.Length][];
-            var filled = new int[counts.Length];
-            foreach (var lists in found)
-            {
-                foreach (var (bucket, value) in lists[c])
-                {
-                    (byBucket[bucket] ??= new float[counts[bucket]])[filled[bucket]++] = value;
-                }
-            }
-
-            // A crossing bucket holds at least one live value (the CDF rises across it), so every one is now present.
-            for (var bucket = 0; bucket < byBucket.Length; bucket++)
-            {
-                if (byBucket[bucket] is { } values)
-                {
-                    result[c][bucket] = values;
-                }
-            }
-        });
-
+        Parallel.For(0, columns.Count, c => result[c] = crossings[c] is { } crossing ? Collect(columns[c], histograms[c], crossing) : []);
         return result;
+    }
+
+    private static Dictionary<int, float[]> Collect(ColumnSpec column, LiveHistogram histogram, bool[] crossing)
+    {
+        var baseline = column.Baseline;
+        var byBucket = new Dictionary<int, float[]>();
+        var arrays = new float[crossing.Length][];
+        for (var bucket = 0; bucket < crossing.Length; bucket++)
+        {
+            if (crossing[bucket])
+            {
+                byBucket[bucket] = arrays[bucket] = new float[histogram.Counts[bucket]];
+            }
+        }
+
+        // Outside the range (bucket 0, the last, or NaN) is never a crossing: the CDFs cannot cross where the baseline's is 0 or 1.
+        var marks = CellsWithCrossing(baseline, crossing);
+        var filled = new int[crossing.Length];
+        var picked = new int[HistogramScan.ChunkRows];
+        for (var chunk = 0; chunk < column.Values.Length; chunk += HistogramScan.ChunkRows)
+        {
+            var values = column.Values.AsSpan(chunk, Math.Min(HistogramScan.ChunkRows, column.Values.Length - chunk));
+            var count = baseline.Screen(values, marks, picked);
+            for (var k = 0; k < count; k++)
+            {
+                var value = values[picked[k]];
+                var bucket = baseline.Bucket(value);
+                if (crossing[bucket])
+                {
+                    arrays[bucket][filled[bucket]++] = value;
+                }
+            }
+        }
+
+        return byBucket;
     }
 
     // Per grid cell: can a value in it fall in a crossing bucket? (1 if so.)
@@ -106,20 +71,5 @@ internal static class CrossingScan
         }
 
         return cells;
-    }
-
-    private static void Collect(EmpiricalDistribution baseline, ReadOnlySpan<float> values, int[] picked, bool[] crossing, int[] cellMarks, List<(int, float)> into)
-    {
-        // Outside the range (bucket 0, the last, or NaN) is never a crossing: the CDFs cannot cross where the baseline's is 0 or 1.
-        var count = baseline.Screen(values, cellMarks, picked);
-        for (var k = 0; k < count; k++)
-        {
-            var value = values[picked[k]];
-            var bucket = baseline.Bucket(value);
-            if (crossing[bucket])
-            {
-                into.Add((bucket, value));
-            }
-        }
     }
 }

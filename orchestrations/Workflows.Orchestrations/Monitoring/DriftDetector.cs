@@ -60,7 +60,7 @@ public static class DriftDetector
         });
 
         var histograms = HistogramScan.Run(window.Rows, columns);
-        var crossingValues = CrossingValues(window.Rows, columns, histograms, settings);
+        var crossingValues = CrossingValues(columns, histograms, settings);
         var numeric = new FeatureDrift[featureCount];
         Parallel.For(0, featureCount, f =>
         {
@@ -95,7 +95,7 @@ public static class DriftDetector
         EmpiricalDistribution.FromSorted(sample.Length > 0 ? sample : [(float)mean]);
 
     /// <summary>Per column, the live values of its crossing buckets (empty unless Wasserstein runs).</summary>
-    internal static Dictionary<int, float[]>[] CrossingValues(int rows, IReadOnlyList<ColumnSpec> columns, LiveHistogram[] histograms, DriftSettings settings)
+    internal static Dictionary<int, float[]>[] CrossingValues(IReadOnlyList<ColumnSpec> columns, LiveHistogram[] histograms, DriftSettings settings)
     {
         var crossings = new bool[]?[columns.Count];
         if (settings.Runs(DriftMethod.Wasserstein))
@@ -107,6 +107,6 @@ public static class DriftDetector
             }
         }
 
-        return CrossingScan.Run(rows, columns, crossings);
+        return CrossingScan.Run(columns, histograms, crossings);
     }
 }

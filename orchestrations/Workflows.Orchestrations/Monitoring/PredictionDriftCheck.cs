@@ -47,7 +47,7 @@ internal static class PredictionDriftCheck
         var (min, max) = sample.Length > 0 ? ((double)sample[0], (double)sample[^1]) : (mean, mean);
         var column = new ColumnSpec(live.Values, DriftDetector.Distribution(sample, mean), min, max);
         var histograms = HistogramScan.Run(live.Values.Length, [column]);
-        var crossing = DriftDetector.CrossingValues(live.Values.Length, [column], histograms, settings);
+        var crossing = DriftDetector.CrossingValues([column], histograms, settings);
         var output = NumericDrift.Evaluate(name, histograms[0], crossing[0], WassersteinDistance.Scale(stdDev, min, max, mean), settings, insufficient);
         if (sample.Length == 0)
         {

@@ -139,7 +139,7 @@ public sealed class ScipyParityTests
         var spec = new ColumnSpec(live, EmpiricalDistribution.FromSorted(sortedBaseline), double.NegativeInfinity, double.PositiveInfinity);
         var histograms = HistogramScan.Run(live.Length, [spec]);
         var crossing = WassersteinDistance.CrossingBuckets(histograms[0], out var count);
-        var values = CrossingScan.Run(live.Length, [spec], [count > 0 ? crossing : null]);
+        var values = CrossingScan.Run([spec], histograms, [count > 0 ? crossing : null]);
         return (KolmogorovSmirnov.Statistic(histograms[0]), WassersteinDistance.Distance(histograms[0], values[0]));
     }
 
