@@ -51,6 +51,15 @@ internal static class CrossingScan
             }
         }
 
+        foreach (var (bucket, values) in byBucket)
+        {
+            if (filled[bucket] != values.Length)
+            {
+                // The two passes locate values by the same grid, so this is a bug: a short array would skew W unseen.
+                throw new InvalidOperationException($"Bucket {bucket} of a crossing holds {filled[bucket]} live values on the second pass; the first counted {values.Length}.");
+            }
+        }
+
         return byBucket;
     }
 

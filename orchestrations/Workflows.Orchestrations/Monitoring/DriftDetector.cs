@@ -51,16 +51,16 @@ public static class DriftDetector
         var features = new List<FeatureDrift>(featureCount + (window.Categoricals?.Count ?? 0));
         var columns = new ColumnSpec[featureCount];
         var scales = new double[featureCount];
-        // Features are independent before and after the scan: each core takes its share of them.
-        Parallel.For(0, featureCount, f =>
+        for (var f = 0; f < featureCount; f++)
         {
             var feature = baseline.Features[f];
             columns[f] = new ColumnSpec(window.Columns[f], Distribution(feature.Sample, feature.Mean), feature.Min, feature.Max);
             scales[f] = WassersteinDistance.Scale(feature.StdDev, feature.Min, feature.Max, feature.Mean);
-        });
+        }
 
         var histograms = HistogramScan.Run(window.Rows, columns);
         var crossingValues = CrossingValues(columns, histograms, settings);
+        // Features are independent after the scans (the Wasserstein selections are most of this): each core takes a share.
         var numeric = new FeatureDrift[featureCount];
         Parallel.For(0, featureCount, f =>
         {

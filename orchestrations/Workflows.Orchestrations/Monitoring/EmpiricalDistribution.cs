@@ -250,8 +250,9 @@ internal sealed class EmpiricalDistribution
     private static Vector256<int> CellVector(Vector256<float> value, in VectorGrid grid)
     {
         var cell = Avx.ConvertToVector256Int32WithTruncation(Avx.Multiply(Avx.Subtract(value, grid.Low), grid.Scale));
-        // Conversion gives int.MinValue for NaN or overflow where the scalar cast saturates: both clamp to the same cell
-        // for every value inside the range (see the constructor).
+        // Conversion gives int.MinValue for NaN or overflow where the scalar cast saturates. Inside the sample's range
+        // both clamp to the same cell (the product is at most about the cell count, or NaN when the range overflowed a
+        // float and the scale is 0); outside it they may differ, so callers mask those lanes.
         return Avx2.Min(Avx2.Max(cell, Vector256<int>.Zero), grid.LastCell);
     }
 
@@ -267,7 +268,7 @@ internal sealed class EmpiricalDistribution
     }
 
     /// <summary>The bucket of a live value (not NaN): how many distinct baseline values are at or below it.</summary>
-    /// <remarks>Inlined into the scan's loop (a call per value cost as much as the lookup); the rare crowded cell is not.</remarks>
+    /// <remarks>Inlined where it is called per value; the rare crowded cell is not.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Bucket(float value)
     {

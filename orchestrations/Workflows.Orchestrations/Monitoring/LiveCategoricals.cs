@@ -10,38 +10,13 @@ namespace Workflows.Orchestrations.Monitoring;
 public static class LiveCategoricals
 {
     /// <summary>The categorical columns of a window, from its feature columns (<see cref="LiveWindow.Columns"/>).</summary>
-    public static IReadOnlyList<LiveCategoricalColumn>? From(ExportManifest manifest, IReadOnlyList<float[]> features, int rows)
-    {
-        var columns = new List<LiveCategoricalColumn>();
-        foreach (var feature in manifest.Features)
-        {
-            if (feature.Categories is not { } categories || feature.Encoding is not (FeatureEncoding.OneHot or FeatureEncoding.Ordinal))
-            {
-                continue;
-            }
-
-            var codes = new int[rows];
-            var block = new float[feature.Width];
-            for (var r = 0; r < rows; r++)
-            {
-                for (var k = 0; k < block.Length; k++)
-                {
-                    block[k] = features[feature.Offset + k][r];
-                }
-
-                codes[r] = feature.Encoding == FeatureEncoding.OneHot ? Lit(block) : Ordinal(block[0], categories.Count);
-            }
-
-            columns.Add(new LiveCategoricalColumn(feature.Column, categories, codes));
-        }
-
-        return columns.Count == 0 ? null : columns;
-    }
+    public static IReadOnlyList<LiveCategoricalColumn>? From(ExportManifest manifest, IReadOnlyList<float[]> features, int rows) =>
+        From(manifest, rows, (row, feature) => features[feature][row]);
 
     /// <summary>The training categories of a source's categorical columns, from row-major rows as the model reads them.</summary>
     public static IReadOnlyList<CategoricalBaseline>? Baseline(ExportManifest manifest, float[] features, int rows)
     {
-        if (From(manifest, LiveWindow.ColumnsOf(features, rows, manifest.FeatureCount), rows) is not { } columns)
+        if (From(manifest, rows, (row, feature) => features[((long)row * manifest.FeatureCount) + feature]) is not { } columns)
         {
             return null;
         }
@@ -61,6 +36,35 @@ public static class LiveCategoricals
 
             return new CategoricalBaseline(column.Name, column.Categories, [.. counts.Select(c => present == 0 ? 0 : (double)c / present)]);
         })];
+    }
+
+    // Reads the categorical blocks only, through value(row, feature), whatever the layout of the rest.
+    private static List<LiveCategoricalColumn>? From(ExportManifest manifest, int rows, Func<int, int, float> value)
+    {
+        var columns = new List<LiveCategoricalColumn>();
+        foreach (var feature in manifest.Features)
+        {
+            if (feature.Categories is not { } categories || feature.Encoding is not (FeatureEncoding.OneHot or FeatureEncoding.Ordinal))
+            {
+                continue;
+            }
+
+            var codes = new int[rows];
+            var block = new float[feature.Width];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var k = 0; k < block.Length; k++)
+                {
+                    block[k] = value(r, feature.Offset + k);
+                }
+
+                codes[r] = feature.Encoding == FeatureEncoding.OneHot ? Lit(block) : Ordinal(block[0], categories.Count);
+            }
+
+            columns.Add(new LiveCategoricalColumn(feature.Column, categories, codes));
+        }
+
+        return columns.Count == 0 ? null : columns;
     }
 
     private static int Lit(ReadOnlySpan<float> block)

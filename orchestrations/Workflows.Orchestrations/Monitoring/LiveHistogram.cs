@@ -14,15 +14,17 @@ internal sealed class LiveHistogram
         Counts = new int[baseline.Buckets];
         Ties = new int[baseline.Buckets];
         Offsets = new double[baseline.Buckets];
-        Anchors = new float[baseline.Buckets];
-        // Sums are kept relative to a value inside or at the edge of each bucket, not as raw sums: a bucket's sum of
-        // (edge - value) is then not the small difference of two large numbers when the values are large and close.
-        Anchors[0] = baseline.Values[0];
-        for (var b = 1; b < Anchors.Length; b++)
-        {
-            Anchors[b] = baseline.Values[b - 1];
-        }
+        Anchors = AnchorsOf(baseline);
     }
+
+    /// <summary>
+    /// Per bucket, the value its offsets are measured from: its lower edge, or the smallest baseline value for bucket 0.
+    /// </summary>
+    /// <remarks>
+    /// Sums are kept relative to a value inside or at the edge of each bucket, not as raw sums: a bucket's sum of
+    /// (edge - value) is then not the small difference of two large numbers when the values are large and close.
+    /// </remarks>
+    public static float[] AnchorsOf(EmpiricalDistribution baseline) => [baseline.Values[0], .. baseline.Values];
 
     /// <summary>The baseline step function the buckets come from.</summary>
     public EmpiricalDistribution Baseline { get; }

@@ -16,29 +16,7 @@ public sealed record LiveWindow(
     DateTimeOffset From,
     DateTimeOffset To,
     IReadOnlyList<LiveCategoricalColumn>? Categoricals = null,
-    LivePredictions? Predictions = null)
-{
-    /// <summary>The columns of a row-major matrix of <paramref name="rows"/> rows of <paramref name="width"/> values.</summary>
-    public static float[][] ColumnsOf(ReadOnlySpan<float> rowMajor, int rows, int width)
-    {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(rowMajor.Length, rows * width, nameof(rowMajor));
-        var columns = new float[width][];
-        for (var f = 0; f < width; f++)
-        {
-            columns[f] = new float[rows];
-        }
-
-        for (var r = 0; r < rows; r++)
-        {
-            for (var f = 0; f < width; f++)
-            {
-                columns[f][r] = rowMajor[r * width + f];
-            }
-        }
-
-        return columns;
-    }
-}
+    LivePredictions? Predictions = null);
 
 /// <summary>One categorical column of the window, dictionary-encoded (a million strings would dwarf the rest).</summary>
 /// <param name="Name">The source column's name.</param>

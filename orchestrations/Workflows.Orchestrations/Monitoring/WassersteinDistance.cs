@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Workflows.Orchestrations.Monitoring;
 
 /// <summary>
@@ -86,8 +88,11 @@ public static class WassersteinDistance
     }
 
     /// <summary>
-    /// The exact distance from a histogram and the live values of its crossing buckets (in any order; reordered here).
+    /// The exact distance from a histogram and the live values of its crossing buckets, in any order.
     /// </summary>
+    /// <param name="live">The live column's buckets.</param>
+    /// <param name="crossingValues">Per crossing bucket, its live values. Reordered in place (a selection runs in each
+    /// array), so one set must not be handed to two calls at once.</param>
     /// <remarks>
     /// In a bucket [a, b) the baseline CDF is a constant c. Where the live CDF stays on one side of c over the whole
     /// bucket, the area is c (b - a) minus the integral of the live CDF, or the reverse, and that integral only needs
@@ -118,7 +123,7 @@ public static class WassersteinDistance
             {
                 // The live CDF after j of the bucket's values is (below + j) / n2, at or below c while j <= k (integers:
                 // (below + j) n1 <= AtOrBelow n2). A crossing bucket has k < count, so w exists.
-                var k = (int)(((long)baseline.AtOrBelow[b - 1] * live.Values - below * baseline.Count) / baseline.Count);
+                var k = (int)(((baseline.AtOrBelow[b - 1] * live.Values) - (below * baseline.Count)) / baseline.Count);
                 var w = Select(inBucket, k) - a;
                 var belowW = 0.0;
                 for (var i = 0; i < k; i++)
@@ -145,13 +150,20 @@ public static class WassersteinDistance
 
     /// <summary>
     /// The (k+1)-th smallest value (index <paramref name="k"/> in sorted order), leaving the k smallest before it:
-    /// Hoare's selection, median-of-three pivots. The values are finite.
+    /// Hoare's selection with median-of-three pivots; should the pivots keep splitting badly (input built to defeat
+    /// them), what is left is sorted, so the cost stays O(n log n) at worst. The values are finite.
     /// </summary>
     private static float Select(float[] values, int k)
     {
         int left = 0, right = values.Length - 1;
-        while (left < right)
+        for (var rounds = 2 * BitOperations.Log2((uint)values.Length) + 4; left < right; rounds--)
         {
+            if (rounds == 0)
+            {
+                values.AsSpan(left, right - left + 1).Sort();
+                return values[k];
+            }
+
             var middle = left + ((right - left) >> 1);
             var pivot = Median(values[left], values[middle], values[right]);
             int i = left, j = right;

@@ -55,12 +55,24 @@ public sealed class EmpiricalDistributionTests
 
         var picked = new int[live.Length];
         var kept = picked.AsSpan(0, distribution.Screen(live, marks, picked)).ToArray().ToHashSet();
+
+        // One value at a time: every value goes through the scalar path, which must keep the same ones.
+        var one = new int[1];
+        var keptOneByOne = Enumerable.Range(0, live.Length).Where(i => distribution.Screen(live.AsSpan(i, 1), marks, one) == 1).ToHashSet();
+        Assert.Equal(kept.Order(), keptOneByOne.Order());
+
+        var inTarget = 0;
         for (var i = 0; i < live.Length; i++)
         {
             var inside = live[i] >= values[0] && live[i] < values[^1];
             Assert.False(kept.Contains(i) && !inside, $"value {live[i]:R} outside the range was kept");
-            Assert.False(inside && distribution.Bucket(live[i]) == target && !kept.Contains(i), $"value {live[i]:R} of bucket {target} was screened out");
+            var wanted = inside && distribution.Bucket(live[i]) == target;
+            Assert.False(wanted && !kept.Contains(i), $"value {live[i]:R} of bucket {target} was screened out");
+            inTarget += wanted ? 1 : 0;
         }
+
+        // A baseline of one value has no bucket inside its range, so nothing may be kept; every other shape has values to keep.
+        Assert.True(values.Length == 1 ? kept.Count == 0 : inTarget > 0, $"{kept.Count} kept, {inTarget} in bucket {target}");
     }
 
     private static Dictionary<string, float[]> Shapes()
@@ -70,7 +82,7 @@ public sealed class EmpiricalDistributionTests
         {
             ["normal"] = Samples.Normal(random, 5000),
             ["rounded (ties)"] = Samples.Normal(random, 5000, 3, 2, step: 0.5),
-            // Most values packed into a sliver of a wide range: cells holding many values (stepped and bisected).
+            // Most values packed into a sliver of a wide range: cells holding many values (bisected; "range past float" steps).
             ["crowded"] = [.. Samples.Normal(random, 3000, 0, 1e-4), .. Samples.Normal(random, 20, 0, 1000), .. Enumerable.Range(0, 40).Select(i => 5f + i * 1e-6f)],
             ["one value"] = [4.5f],
             ["two values"] = [-1f, 1f],
