@@ -5,6 +5,7 @@ using System.Text.Json;
 using Workflows.Functions.Api;
 using Workflows.Functions.Cli;
 using Workflows.Functions.Tests.Infrastructure;
+using Workflows.Orchestrations.Evaluation;
 using Workflows.Orchestrations.Monitoring;
 using Workflows.Orchestrations.Registry;
 using Workflows.Testing;
@@ -69,6 +70,36 @@ public sealed class MonitoringTests(PostgresFixture postgres)
         var x1 = report.Report.Features.Single(f => f.Name == "x1");
         Assert.True(x1.Drifted);
         Assert.Contains(x1.Tests, t => t.Method == Orchestrations.Pipelines.DriftMethod.KolmogorovSmirnov && t.PValue < 0.05);
+    }
+
+    [Fact]
+    public async Task Drift_starts_no_second_retraining_run_while_the_allowed_ones_still_run()
+    {
+        using var timeout = TestTimeout.Start(TimeSpan.FromMinutes(4));
+        // No cooldown to speak of, one retrain at a time; every run waits at its gate for an approval, so a retrain stays running.
+        await using var platform = await TestPlatform.StartAsync(postgres,
+            TinyPipeline.Directory(evaluation: "{ primaryMetric: accuracy, mustBeatProduction: false }", deploy: "{ approval: manual, approvalTimeout: 1h }",
+                monitoring: Monitoring.Replace("cooldown: 1h", "cooldown: 1ms", StringComparison.Ordinal)),
+            [.. TestPlatform.EmbeddedWorkerSettings, "--workflows:serving:sampleRate", "1.0"]);
+        var file = Path.Combine(platform.DataDirectory, "tiny.csv");
+        Directory.CreateDirectory(platform.DataDirectory);
+        await File.WriteAllTextAsync(file, TinyPipeline.Csv(3, rows: 2000), timeout.Token);
+        await platform.UploadFileAsync("tiny", file, timeout.Token);
+        var first = await platform.StartRunAsync("tiny", timeout.Token);
+        await platform.WaitUntilWaitingForAsync(first.Id, ApprovalEvent.Name, timeout.Token);
+        await platform.RaiseAsync(first.Id, ApprovalEvent.Name, new ApprovalEvent(true, "ana", null), timeout.Token);
+        Assert.Equal("Completed", (await platform.WaitForRunAsync(first.Id, timeout.Token)).Status);
+
+        var shifted = 20;
+        var started = await WaitForCheckAsync(platform, c => c.Verdict == DriftVerdict.Drifted && c.RetrainRunId is not null,
+            () => PredictAsync(platform, Rows(seed: shifted++, shift: 6), timeout.Token), timeout.Token);
+        await platform.WaitUntilWaitingForAsync(started.RetrainRunId!, ApprovalEvent.Name, timeout.Token);
+        var held = await WaitForCheckAsync(platform, c => c.Id > started.Id && c.Verdict == DriftVerdict.Drifted && c.RetrainNote is not null,
+            () => PredictAsync(platform, Rows(seed: shifted++, shift: 6), timeout.Token), timeout.Token);
+
+        Assert.Null(held.RetrainRunId);
+        Assert.Equal("1 drift-started run(s) still running, the most allowed (1)", held.RetrainNote);
+        Assert.Equal("Running", (await platform.Durable.GetInstanceAsync(started.RetrainRunId!, false, timeout.Token))?.RuntimeStatus.ToString());
     }
 
     /// <summary>400 rows like the training data (x1 in [0, 10), x2 in [0, 5)), with x1 moved by <paramref name="shift"/>.</summary>

@@ -117,9 +117,15 @@ internal sealed class YamlReader(string file)
             return null;
         }
 
-        if (!DurationText.TryParse(text, out var duration) || duration <= TimeSpan.Zero)
+        if (!DurationText.TryParse(text, out var duration))
         {
             Error(node, $"expected {DurationText.Expected} for '{path}', found '{text}'");
+            return null;
+        }
+
+        if (duration <= TimeSpan.Zero)
+        {
+            Error(node, $"expected a duration greater than zero for '{path}', found '{text}'");
             return null;
         }
 

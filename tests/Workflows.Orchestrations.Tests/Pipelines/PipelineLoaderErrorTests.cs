@@ -67,7 +67,7 @@ public sealed class PipelineLoaderErrorTests
     [InlineData("split: { seed: -1 }", 4, 16, "'split.seed' must be at least 0, found -1")]
     [InlineData("split: { test: 0 }", 4, 16, "'split.test' must be in (0, 1], found 0")]
     [InlineData("training: { timeout: soon }", 4, 22, "expected a duration such as 30s, 10m, 2h, 1d or 00:30:00 for 'training.timeout', found 'soon'")]
-    [InlineData("training: { timeout: 0s }", 4, 22, "expected a duration such as 30s, 10m, 2h, 1d or 00:30:00 for 'training.timeout', found '0s'")]
+    [InlineData("training: { timeout: 0s }", 4, 22, "expected a duration greater than zero for 'training.timeout', found '0s'")]
     [InlineData("training: { trainer: xgboost }", 4, 22, "'xgboost' is not a valid 'training.trainer' (expected one of: mlp, cnn)")]
     [InlineData("training: { device: tpu }", 4, 21, "'tpu' is not a valid 'training.device' (expected one of: auto, cpu, cuda)")]
     [InlineData("training: { trainer: cnn }", 4, 22, "trainer 'cnn' needs dataset.format imageCsv (use 'mlp' for tabular data)")]
