@@ -65,6 +65,9 @@ public sealed class MonitoringTests(PostgresFixture postgres)
         Assert.Null(held.RetrainRunId);
         Assert.StartsWith("cooldown: run " + drifted.RetrainRunId, held.RetrainNote, StringComparison.Ordinal);
         Assert.Equal(("Completed", "drift"), (retrain.Status, retrain.Trigger));
+        // The check shows what became of the run it started.
+        var outcome = (await platform.Host.GetAsync<List<DriftCheckSummary>>("api/models/tiny/drift?limit=500", timeout.Token)).Single(c => c.Id == drifted.Id).Retrain;
+        Assert.Equal((drifted.RetrainRunId, "Completed", "Deployed", "baseline"), (outcome?.RunId, outcome?.Status, outcome?.Outcome, outcome?.Stage));
         Assert.Equal(2, (await platform.Host.GetAsync<ModelVersion>("api/models/tiny/versions/production", timeout.Token)).Version);
         var report = await platform.Host.GetAsync<DriftCheckRecord>($"api/models/tiny/drift/{drifted.Id}", timeout.Token);
         var x1 = report.Report.Features.Single(f => f.Name == "x1");
@@ -73,7 +76,7 @@ public sealed class MonitoringTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Drift_starts_no_second_retraining_run_while_the_allowed_ones_still_run()
+    public async Task Drift_starts_no_second_retraining_run_while_the_allowed_ones_still_run_and_shows_the_gate_turning_one_down()
     {
         using var timeout = TestTimeout.Start(TimeSpan.FromMinutes(4));
         // No cooldown to speak of, one retrain at a time; every run waits at its gate for an approval, so a retrain stays running.
@@ -100,6 +103,16 @@ public sealed class MonitoringTests(PostgresFixture postgres)
         Assert.Null(held.RetrainRunId);
         Assert.Equal("1 drift-started run(s) still running, the most allowed (1)", held.RetrainNote);
         Assert.Equal("Running", (await platform.Durable.GetInstanceAsync(started.RetrainRunId!, false, timeout.Token))?.RuntimeStatus.ToString());
+        var waiting = (await platform.Host.GetAsync<List<DriftCheckSummary>>("api/models/tiny/drift?limit=500", timeout.Token)).Single(c => c.Id == started.Id).Retrain;
+        Assert.Equal(("Running", null, "gate"), (waiting?.Status, waiting?.Outcome, waiting?.Stage));
+
+        // Turned down at the gate, the retrained model leaves production as it was, and the check says so.
+        await platform.RaiseAsync(started.RetrainRunId!, ApprovalEvent.Name, new ApprovalEvent(false, "bo", "not this week"), timeout.Token);
+        await platform.WaitForRunAsync(started.RetrainRunId!, timeout.Token);
+        var rejected = (await platform.Host.GetAsync<List<DriftCheckSummary>>("api/models/tiny/drift?limit=500", timeout.Token)).Single(c => c.Id == started.Id).Retrain;
+        Assert.Equal(("Completed", "Rejected", "gate"), (rejected?.Status, rejected?.Outcome, rejected?.Stage));
+        Assert.Contains("rejected", rejected!.Detail, StringComparison.Ordinal);
+        Assert.Equal(1, (await platform.Host.GetAsync<ModelVersion>("api/models/tiny/versions/production", timeout.Token)).Version);
     }
 
     /// <summary>400 rows like the training data (x1 in [0, 10), x2 in [0, 5)), with x1 moved by <paramref name="shift"/>.</summary>

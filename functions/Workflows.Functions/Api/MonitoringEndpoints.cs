@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Workflows.Durable;
 using Workflows.Orchestrations.Alerts;
 using Workflows.Orchestrations.Monitoring;
+using Workflows.Orchestrations.Runs;
 
 namespace Workflows.Functions.Api;
 
@@ -11,9 +13,8 @@ public static class MonitoringEndpoints
 {
     public static void MapMonitoringEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/models/{name}/drift", async (string name, DriftReportStore reports, CancellationToken ct, int? version = null, int limit = 50) =>
-            Results.Ok((await reports.ListAsync(name, version, Math.Clamp(limit, 1, 500), ct)).Select(DriftCheckSummary.From)))
-            .WithSummary("A model's drift checks, newest first (of one version with ?version=)");
+        app.MapGet("/api/models/{name}/drift", ListDriftChecksAsync)
+            .WithSummary("A model's drift checks, newest first (of one version with ?version=), with what became of the retraining each started");
         app.MapGet("/api/models/{name}/drift/{id:long}", async (string name, long id, DriftReportStore reports, CancellationToken ct) =>
             await reports.GetAsync(id, ct) is { } check && check.Pipeline == name
                 ? Results.Ok(check)
@@ -23,6 +24,14 @@ public static class MonitoringEndpoints
             .WithSummary("True labels for served predictions, by prediction id: live accuracy or error in the next drift check");
         app.MapGet("/api/models/{name}/alerts", async (string name, AlertOutbox alerts, CancellationToken ct) => Results.Ok(await alerts.ListAsync(name, ct)))
             .WithSummary("Alerts sent to the pipeline's webhook, newest first, with their delivery state");
+    }
+
+    private static async Task<IResult> ListDriftChecksAsync(
+        string name, DriftReportStore reports, DurableTaskClient client, RunStore runs, CancellationToken cancellationToken, int? version = null, int limit = 50)
+    {
+        var checks = await reports.ListAsync(name, version, Math.Clamp(limit, 1, 500), cancellationToken);
+        var retrains = await RetrainRunView.DescribeAsync([.. checks.Select(c => c.RetrainRunId).OfType<string>().Distinct()], client, runs, cancellationToken);
+        return Results.Ok(checks.Select(check => DriftCheckSummary.From(check, retrains)));
     }
 
     private static async Task<IResult> FeedbackAsync(string name, FeedbackBody body, FeedbackStore feedback, CancellationToken cancellationToken)

@@ -45,7 +45,7 @@ public static class DriftCommands
             foreach (var c in await host.GetAsync<List<DriftCheckSummary>>(home + query, ct))
             {
                 checks.AddRow($"#{c.Id}", $"v{c.Version}", $"{c.CheckedAt:HH:mm:ss}", $"{c.Rows}", c.Verdict.ToString(), $"{c.DriftedFeatures}/{c.TestedFeatures}",
-                    c.Live is { Live: { } value } live ? $"{live.Metric} {value:0.###}" : "", Markup.Escape(c.RetrainNote ?? ""));
+                    c.Live is { Live: { } value } live ? $"{live.Metric} {value:0.###}" : "", Markup.Escape(Retraining(c)));
             }
 
             AnsiConsole.Write(checks);
@@ -53,4 +53,9 @@ public static class DriftCommands
         }, cancellationToken));
         return command;
     }
+
+    /// <summary>Why a check started a run or not, and what became of the run: "started run …; Completed, Rejected: v3 rejected: …".</summary>
+    private static string Retraining(DriftCheckSummary check) => check.Retrain is { } run
+        ? $"{check.RetrainNote}; {run.Status}{(run.Outcome is { } outcome ? ", " + outcome : "")}{(run.Stage is { } stage ? $" ({stage}: {run.Detail})" : "")}"
+        : check.RetrainNote ?? "";
 }
