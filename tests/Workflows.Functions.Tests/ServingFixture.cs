@@ -54,6 +54,8 @@ public sealed class ServingFixture(PostgresFixture postgres) : IAsyncLifetime
         _platform = await TestPlatform.StartAsync(postgres, pipelines,
             [.. TestPlatform.EmbeddedWorkerSettings, "--workflows:serving:sampleRate", "1.0", "--workflows:serving:aliasRefreshInterval", "00:00:00.250"]);
         var file = Path.Combine(Platform.DataDirectory, "tiny.csv");
+        // The host creates its data directory as it starts its services, which may not have happened yet.
+        Directory.CreateDirectory(Platform.DataDirectory);
         await File.WriteAllTextAsync(file, TinyPipeline.Csv(7, rows: 200), cancellationToken);
         Assert.Equal(IngestionStatus.Registered, (await Platform.UploadFileAsync("tiny", file, cancellationToken)).Status);
         for (var run = 1; run <= 2; run++)

@@ -43,7 +43,7 @@ public sealed class CheckDriftActivity(PipelineDirectory pipelines, ModelRegistr
         var report = DriftDetector.Check(baseline, window.Window, monitoring);
         var live = LivePerformanceOf(window, manifest, production.Metrics);
         var id = await reports.SaveAsync(key, input.Pipeline, production.Version,
-            after, window.LastId, report, live, cancellationToken).ConfigureAwait(false);
+            after, window.Last, report, live, cancellationToken).ConfigureAwait(false);
         return new DriftCheckOutcome(id, production.Version, report.Verdict, Summarize(production.Version, report, live), monitoring.RetrainOnDrift);
     }
 

@@ -12,12 +12,12 @@ public sealed class DriftReportStore(NpgsqlDataSource dataSource, PlatformSchema
     private const string Columns = "id, pipeline, version, checked_at, verdict, window_after_id, window_last_id, report_json::text, live_json::text, retrain_run_id, retrain_note";
 
     /// <summary>Stores a check; the same <paramref name="checkKey"/> again (an activity retried) returns the first one's id.</summary>
-    public async Task<long> SaveAsync(string checkKey, string pipeline, int version, long windowAfterId, long windowLastId, DriftReport report, LivePerformance? live, CancellationToken cancellationToken)
+    public async Task<long> SaveAsync(string checkKey, string pipeline, int version, LogPosition windowAfter, LogPosition windowLast, DriftReport report, LivePerformance? live, CancellationToken cancellationToken)
     {
         using var command = dataSource.CreateCommand(schema.Sql("""
             WITH inserted AS (
-                INSERT INTO {schema}.drift_reports (pipeline, version, check_key, verdict, drifted, window_after_id, window_last_id, window_rows, report_json, live_json)
-                VALUES (@pipeline, @version, @key, @verdict, @drifted, @after, @last, @rows, @report::jsonb, @live::jsonb)
+                INSERT INTO {schema}.drift_reports (pipeline, version, check_key, verdict, drifted, window_after_id, window_last_id, window_last_xid, window_rows, report_json, live_json)
+                VALUES (@pipeline, @version, @key, @verdict, @drifted, @after, @last, @lastXid, @rows, @report::jsonb, @live::jsonb)
                 ON CONFLICT (check_key) DO NOTHING
                 RETURNING id)
             SELECT id FROM inserted UNION ALL SELECT id FROM {schema}.drift_reports WHERE check_key = @key
@@ -27,8 +27,9 @@ public sealed class DriftReportStore(NpgsqlDataSource dataSource, PlatformSchema
         command.Parameters.AddWithValue("key", checkKey);
         command.Parameters.AddWithValue("verdict", report.Verdict.ToString());
         command.Parameters.AddWithValue("drifted", report.Drifted);
-        command.Parameters.AddWithValue("after", windowAfterId);
-        command.Parameters.AddWithValue("last", windowLastId);
+        command.Parameters.AddWithValue("after", windowAfter.Id);
+        command.Parameters.AddWithValue("last", windowLast.Id);
+        command.Parameters.Add(new NpgsqlParameter("lastXid", NpgsqlDbType.Xid8) { Value = windowLast.Xid });
         command.Parameters.AddWithValue("rows", report.Window.Rows);
         command.Parameters.AddWithValue("report", JsonSerializer.Serialize(report, ArtifactJson.Options));
         command.Parameters.Add(new NpgsqlParameter("live", NpgsqlDbType.Text) { Value = live is null ? DBNull.Value : JsonSerializer.Serialize(live, ArtifactJson.Options) });
@@ -59,15 +60,17 @@ public sealed class DriftReportStore(NpgsqlDataSource dataSource, PlatformSchema
     /// Where the next window of <paramref name="version"/> starts: after the last row the latest check with enough data
     /// read. A check with too little data does not move it, so rows accumulate until a verdict is possible.
     /// </summary>
-    public async Task<long> WindowStartAsync(string pipeline, int version, CancellationToken cancellationToken)
+    public async Task<LogPosition> WindowStartAsync(string pipeline, int version, CancellationToken cancellationToken)
     {
         using var command = dataSource.CreateCommand(schema.Sql("""
-            SELECT coalesce(max(window_last_id), 0) FROM {schema}.drift_reports
+            SELECT window_last_xid, window_last_id FROM {schema}.drift_reports
             WHERE pipeline = @pipeline AND version = @version AND verdict <> 'InsufficientData'
+            ORDER BY window_last_xid DESC, window_last_id DESC LIMIT 1
             """));
         command.Parameters.AddWithValue("pipeline", pipeline);
         command.Parameters.AddWithValue("version", version);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+        using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new LogPosition(reader.GetFieldValue<ulong>(0), reader.GetInt64(1)) : LogPosition.Start;
     }
 
     /// <summary>The drift-started runs of a pipeline with when their checks started them, newest first.</summary>
