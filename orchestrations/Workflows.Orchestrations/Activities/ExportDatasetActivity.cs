@@ -45,10 +45,10 @@ public sealed class ExportDatasetActivity(PipelineDirectory pipelines, DatasetSt
             // The manifest goes last: its presence says the export is complete.
             foreach (var file in Directory.GetFiles(output).Where(f => Path.GetFileName(f) != ManifestFile))
             {
-                await artifacts.PutFileAsync(home + Path.GetFileName(file), file, cancellationToken).ConfigureAwait(false);
+                await artifacts.MoveFileAsync(home + Path.GetFileName(file), file, cancellationToken).ConfigureAwait(false);
             }
 
-            await artifacts.PutFileAsync(home + ManifestFile, Path.Combine(output, ManifestFile), cancellationToken).ConfigureAwait(false);
+            await artifacts.MoveFileAsync(home + ManifestFile, Path.Combine(output, ManifestFile), cancellationToken).ConfigureAwait(false);
             return ToRef(home, manifest);
         }
         finally

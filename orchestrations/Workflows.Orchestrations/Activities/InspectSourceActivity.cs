@@ -47,7 +47,7 @@ public sealed class InspectSourceActivity(PipelineDirectory pipelines, DatasetSt
                     $"{input.Location}: {errors} error(s), {warnings} warning(s); first: {inspection.Report.Findings.FirstOrDefault(f => f.Severity == FindingSeverity.Error)?.Message}");
             }
 
-            await artifacts.PutFileAsync(staging + "data.csv", canonical, cancellationToken).ConfigureAwait(false);
+            await artifacts.MoveFileAsync(staging + "data.csv", canonical, cancellationToken).ConfigureAwait(false);
             await artifacts.PutAsync(staging + "schema.json", inspection.Schema, cancellationToken).ConfigureAwait(false);
             await artifacts.PutAsync(staging + "profile.json", inspection.Profile, cancellationToken).ConfigureAwait(false);
             return new InspectionOutcome(true, staging, inspection.ContentSha256, 0, warnings,

@@ -19,6 +19,18 @@ public sealed partial class AzureBlobArtifactStore
     }
 
     /// <inheritdoc />
+    public async Task MoveFileAsync(string path, string localFile, CancellationToken cancellationToken)
+    {
+        var file = File.OpenRead(localFile);
+        await using (file.ConfigureAwait(false))
+        {
+            await PutAsync(path, file, cancellationToken).ConfigureAwait(false);
+        }
+
+        File.Delete(localFile);
+    }
+
+    /// <inheritdoc />
     public Task<bool> TryPutNewAsync(string path, Stream content, CancellationToken cancellationToken)
     {
         ArtifactPath.Validate(path, nameof(path));

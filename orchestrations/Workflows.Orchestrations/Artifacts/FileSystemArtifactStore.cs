@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Workflows.Orchestrations.Artifacts;
 
@@ -10,9 +11,13 @@ namespace Workflows.Orchestrations.Artifacts;
 /// fails when the target exists, so concurrent creators race safely. Temp files are named <c>.~*.tmp</c>; listings
 /// skip them, and paths may not use that prefix.
 /// </para>
+/// <para>
+/// No object is ever written in place, so a copy shares the source's file (a hard link, published by rename like any
+/// write) and costs nothing however large the object; where links are not possible, the bytes are copied.
+/// </para>
 /// <para>Deleting an object leaves its (possibly empty) directories in place: removing them would race with writers creating files there.</para>
 /// </remarks>
-public sealed class FileSystemArtifactStore : IArtifactStore
+public sealed partial class FileSystemArtifactStore : IArtifactStore
 {
     private const int BufferSize = 81920;
 
@@ -124,9 +129,17 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     /// <inheritdoc />
     public async Task CopyAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken)
     {
-        ArtifactPath.Validate(destinationPath, nameof(destinationPath));
+        var target = Resolve(destinationPath, nameof(destinationPath));
+        var sourceFile = Resolve(sourcePath, nameof(sourcePath));
+        var temp = TempBeside(target);
+        if (TryLink(sourceFile, temp))
+        {
+            MoveOrDelete(temp, target, overwrite: true);
+            return;
+        }
+
         var source = await OpenReadAsync(sourcePath, cancellationToken).ConfigureAwait(false)
-            ?? throw new FileNotFoundException($"Cannot copy artifact '{sourcePath}': it does not exist ({Describe(sourcePath)}).", Resolve(sourcePath, nameof(sourcePath)));
+            ?? throw new FileNotFoundException($"Cannot copy artifact '{sourcePath}': it does not exist ({Describe(sourcePath)}).", sourceFile);
         await using (source.ConfigureAwait(false))
         {
             await PutAsync(destinationPath, source, cancellationToken).ConfigureAwait(false);
@@ -134,13 +147,28 @@ public sealed class FileSystemArtifactStore : IArtifactStore
     }
 
     /// <inheritdoc />
+    public Task MoveFileAsync(string path, string localFile, CancellationToken cancellationToken)
+    {
+        var target = Resolve(path, nameof(path));
+        cancellationToken.ThrowIfCancellationRequested();
+        // On disk before the rename publishes it, as every write. Across file systems the move copies into the temp file.
+        using (var file = File.OpenHandle(localFile, FileMode.Open, FileAccess.ReadWrite))
+        {
+            RandomAccess.FlushToDisk(file);
+        }
+
+        var temp = TempBeside(target);
+        File.Move(localFile, temp);
+        MoveOrDelete(temp, target, overwrite: true);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public string Describe(string path) => new Uri(Resolve(path, nameof(path))).AbsoluteUri;
 
     private static async Task<string> WriteTempFileAsync(string target, Stream content, CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(directory);
-        var temp = Path.Combine(directory, $"{ArtifactPath.ReservedSegmentPrefix}{Guid.NewGuid():N}.tmp");
+        var temp = TempBeside(target);
         try
         {
             var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, FileOptions.Asynchronous);
@@ -160,6 +188,21 @@ public sealed class FileSystemArtifactStore : IArtifactStore
             throw;
         }
     }
+
+    /// <summary>A fresh temp name in the target's directory (created), so renaming it over the target is atomic.</summary>
+    private static string TempBeside(string target)
+    {
+        var directory = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, $"{ArtifactPath.ReservedSegmentPrefix}{Guid.NewGuid():N}.tmp");
+    }
+
+    /// <summary>A hard link to an existing file; false where there is none to link or links are not possible (Windows, another file system).</summary>
+    private static bool TryLink(string existing, string link) => !OperatingSystem.IsWindows() && File.Exists(existing) && Link(existing, link) == 0;
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static partial int Link(string existing, string link);
 
     private static void MoveOrDelete(string temp, string target, bool overwrite)
     {

@@ -58,6 +58,13 @@ public interface IArtifactStore
     /// <exception cref="FileNotFoundException">There is no object at <paramref name="sourcePath"/>.</exception>
     Task CopyAsync(string sourcePath, string destinationPath, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Moves a local file the caller owns (a work file it wrote) to <paramref name="path"/>, replacing any object there,
+    /// atomically like <see cref="PutAsync"/>; the local file is gone afterwards. A store on the same file system takes
+    /// the file itself instead of copying its bytes.
+    /// </summary>
+    Task MoveFileAsync(string path, string localFile, CancellationToken cancellationToken);
+
     /// <summary>Returns where the object at <paramref name="path"/> lives, as a URI for people and logs (no credentials).</summary>
     string Describe(string path);
 }

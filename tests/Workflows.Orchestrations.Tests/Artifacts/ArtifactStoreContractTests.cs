@@ -189,6 +189,40 @@ public abstract class ArtifactStoreContractTests
     }
 
     [Fact]
+    public async Task A_copy_keeps_its_content_when_the_source_is_rewritten_or_deleted()
+    {
+        await Store.PutAsync("exports/v1/X_train.npy", TestContent.Text("first"), Token);
+        await Store.CopyAsync("exports/v1/X_train.npy", "exports/v2/X_train.npy", Token);
+
+        await Store.PutAsync("exports/v1/X_train.npy", TestContent.Text("second"), Token);
+        Assert.Equal("first", await TestContent.ReadTextAsync(await Store.OpenReadAsync("exports/v2/X_train.npy", Token), Token));
+        Assert.True(await Store.DeleteAsync("exports/v1/X_train.npy", Token));
+        Assert.Equal("first", await TestContent.ReadTextAsync(await Store.OpenReadAsync("exports/v2/X_train.npy", Token), Token));
+    }
+
+    [Fact]
+    public async Task Moving_a_local_file_in_replaces_the_object_and_takes_the_file()
+    {
+        var directory = Directory.CreateTempSubdirectory("artifact-move-").FullName;
+        try
+        {
+            await Store.PutAsync("staging/1/data.csv", TestContent.Text("old"), Token);
+            var local = Path.Combine(directory, "data.csv");
+            await File.WriteAllTextAsync(local, "x,y\n1,2\n", Token);
+
+            await Store.MoveFileAsync("staging/1/data.csv", local, Token);
+
+            Assert.Equal("x,y\n1,2\n", await TestContent.ReadTextAsync(await Store.OpenReadAsync("staging/1/data.csv", Token), Token));
+            Assert.False(File.Exists(local));
+            Assert.Equal(["staging/1/data.csv"], await Store.ListAsync("staging/", Token).Select(i => i.Path).ToListAsync(Token));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Copying_a_missing_source_throws_FileNotFoundException_naming_it()
     {
         var error = await Assert.ThrowsAsync<FileNotFoundException>(() => Store.CopyAsync("missing/source", "copy/destination", Token));
