@@ -32,7 +32,7 @@ public sealed record DriftCheckSummary(
 /// <param name="Status">Running, Completed, Failed or Terminated.</param>
 /// <param name="Stage">The stage it is in, or the last that ran (a rejected model's is the gate).</param>
 /// <param name="Outcome">Once completed: Deployed, Rejected or Aborted.</param>
-/// <param name="Detail">That stage's words: why the gate rejected the model, or what it deployed.</param>
+/// <param name="Detail">That stage's words: why the gate rejected the model, for instance, or the baseline a deployed one got.</param>
 public sealed record RetrainRunView(string RunId, string Status, string? Stage, string? Outcome, string? Detail)
 {
     /// <summary>The runs that exist, by id.</summary>

@@ -151,14 +151,21 @@ public sealed partial class FileSystemArtifactStore : IArtifactStore
     {
         var target = Resolve(path, nameof(path));
         cancellationToken.ThrowIfCancellationRequested();
-        // On disk before the rename publishes it, as every write. Across file systems the move copies into the temp file.
-        using (var file = File.OpenHandle(localFile, FileMode.Open, FileAccess.ReadWrite))
+        var temp = TempBeside(target);
+        // A rename on one file system; across two, a copy into the temp file.
+        File.Move(localFile, temp);
+        try
         {
+            // On disk before the rename publishes it, as every write.
+            using var file = File.OpenHandle(temp, FileMode.Open, FileAccess.ReadWrite);
             RandomAccess.FlushToDisk(file);
         }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
 
-        var temp = TempBeside(target);
-        File.Move(localFile, temp);
         MoveOrDelete(temp, target, overwrite: true);
         return Task.CompletedTask;
     }
@@ -198,7 +205,9 @@ public sealed partial class FileSystemArtifactStore : IArtifactStore
     }
 
     /// <summary>A hard link to an existing file; false where there is none to link or links are not possible (Windows, another file system).</summary>
-    private static bool TryLink(string existing, string link) => !OperatingSystem.IsWindows() && File.Exists(existing) && Link(existing, link) == 0;
+    /// <remarks>A symbolic link someone placed in the store is copied, not linked: link() would link the symlink itself.</remarks>
+    private static bool TryLink(string existing, string link) =>
+        !OperatingSystem.IsWindows() && new FileInfo(existing) is { Exists: true, LinkTarget: null } && Link(existing, link) == 0;
 
     [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8)]
     [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
@@ -210,10 +219,11 @@ public sealed partial class FileSystemArtifactStore : IArtifactStore
         {
             File.Move(temp, target, overwrite);
         }
-        catch
+        finally
         {
+            // Gone after a rename, except when the target was already a link to the same file (a copy done twice):
+            // then the rename changes nothing and the temp link would stay behind, holding the bytes.
             File.Delete(temp);
-            throw;
         }
     }
 

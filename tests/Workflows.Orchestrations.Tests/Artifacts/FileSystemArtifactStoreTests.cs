@@ -28,6 +28,28 @@ public sealed class FileSystemArtifactStoreTests : ArtifactStoreContractTests, I
     }
 
     [Fact]
+    public async Task Copying_again_and_moving_in_leave_no_temp_file_and_a_symlink_is_copied_not_linked()
+    {
+        await _store.PutAsync("runs/1/model.onnx", TestContent.Text("weights"), Token);
+        // A retried registration copies onto its own earlier copy: the same file already, so the rename does nothing.
+        await _store.CopyAsync("runs/1/model.onnx", "models/1/model.onnx", Token);
+        await _store.CopyAsync("runs/1/model.onnx", "models/1/model.onnx", Token);
+        var local = _temp.Combine("work-data.csv");
+        await File.WriteAllTextAsync(local, "a,b", Token);
+        await _store.MoveFileAsync("staging/data.csv", local, Token);
+
+        var outside = _temp.Combine("outside.txt");
+        await File.WriteAllTextAsync(outside, "outside", Token);
+        File.CreateSymbolicLink(Path.Combine(_store.RootDirectory, "runs", "1", "linked.txt"), outside);
+        await _store.CopyAsync("runs/1/linked.txt", "models/1/linked.txt", Token);
+
+        Assert.Equal(["linked.txt", "model.onnx"], Directory.GetFiles(Path.Combine(_store.RootDirectory, "models", "1")).Select(Path.GetFileName).Order());
+        Assert.Equal(["data.csv"], Directory.GetFiles(Path.Combine(_store.RootDirectory, "staging")).Select(Path.GetFileName));
+        Assert.Null(new FileInfo(Path.Combine(_store.RootDirectory, "models", "1", "linked.txt")).LinkTarget);
+        Assert.Equal("outside", await File.ReadAllTextAsync(Path.Combine(_store.RootDirectory, "models", "1", "linked.txt"), Token));
+    }
+
+    [Fact]
     public async Task Listing_skips_writes_in_flight()
     {
         await _store.PutAsync("models/m.onnx", TestContent.Text("m"), Token);
