@@ -68,7 +68,7 @@ internal static class HistogramScan
     }
 
     /// <summary>Contiguous row ranges, one per thread that is worth starting.</summary>
-    public static (int Start, int End)[] Partitions(int rows)
+    private static (int Start, int End)[] Partitions(int rows)
     {
         var count = Math.Clamp(rows / MinRowsPerPartition, 1, Environment.ProcessorCount);
         var partitions = new (int, int)[count];

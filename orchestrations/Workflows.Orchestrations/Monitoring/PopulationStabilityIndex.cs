@@ -60,22 +60,9 @@ public static class PopulationStabilityIndex
     /// <summary>PSI of a live sample (any order, NaN ignored) against a sorted baseline sample, with <paramref name="bins"/> quantile bins.</summary>
     public static double Index(ReadOnlySpan<float> sortedBaseline, ReadOnlySpan<float> live, int bins = DefaultBins)
     {
-        var baseline = EmpiricalDistribution.FromSorted(sortedBaseline);
-        var histogram = new LiveHistogram(baseline);
-        foreach (var value in live)
-        {
-            if (float.IsNaN(value))
-            {
-                continue;
-            }
-
-            var bucket = baseline.Bucket(value);
-            histogram.Counts[bucket]++;
-            histogram.Ties[bucket] += value == histogram.Anchors[bucket] ? 1 : 0;
-            histogram.Values++;
-        }
-
-        return Index(histogram, bins);
+        // Binned by the drift check's own scan, so this and a check can never count a value differently.
+        var column = new ColumnSpec(live.ToArray(), EmpiricalDistribution.FromSorted(sortedBaseline), double.NegativeInfinity, double.PositiveInfinity);
+        return Index(HistogramScan.Run(live.Length, [column])[0], bins);
     }
 
     /// <summary>The cut points, as indexes into the baseline's distinct values, ascending and distinct.</summary>
