@@ -33,10 +33,7 @@ public sealed class MonitoringTests(PostgresFixture postgres)
         await using var platform = await TestPlatform.StartAsync(postgres,
             TinyPipeline.Directory(evaluation: "{ primaryMetric: accuracy, mustBeatProduction: false }", monitoring: Monitoring),
             [.. TestPlatform.EmbeddedWorkerSettings, "--workflows:serving:sampleRate", "1.0"]);
-        var file = Path.Combine(platform.DataDirectory, "tiny.csv");
-        Directory.CreateDirectory(platform.DataDirectory);
-        await File.WriteAllTextAsync(file, TinyPipeline.Csv(3, rows: 2000), timeout.Token);
-        await platform.UploadFileAsync("tiny", file, timeout.Token);
+        await UploadTinyAsync(platform, timeout.Token);
         Assert.Equal("Completed", (await platform.RunToEndAsync("tiny", timeout.Token)).Status);
 
         var ids = await PredictAsync(platform, Rows(seed: 11, shift: 0), timeout.Token);
@@ -66,7 +63,7 @@ public sealed class MonitoringTests(PostgresFixture postgres)
         Assert.StartsWith("cooldown: run " + drifted.RetrainRunId, held.RetrainNote, StringComparison.Ordinal);
         Assert.Equal(("Completed", "drift"), (retrain.Status, retrain.Trigger));
         // The check shows what became of the run it started.
-        var outcome = (await platform.Host.GetAsync<List<DriftCheckSummary>>("api/models/tiny/drift?limit=500", timeout.Token)).Single(c => c.Id == drifted.Id).Retrain;
+        var outcome = await RetrainOfAsync(platform, drifted.Id, timeout.Token);
         Assert.Equal((drifted.RetrainRunId, "Completed", "Deployed", "baseline"), (outcome?.RunId, outcome?.Status, outcome?.Outcome, outcome?.Stage));
         Assert.Equal(2, (await platform.Host.GetAsync<ModelVersion>("api/models/tiny/versions/production", timeout.Token)).Version);
         var report = await platform.Host.GetAsync<DriftCheckRecord>($"api/models/tiny/drift/{drifted.Id}", timeout.Token);
@@ -84,10 +81,7 @@ public sealed class MonitoringTests(PostgresFixture postgres)
             TinyPipeline.Directory(evaluation: "{ primaryMetric: accuracy, mustBeatProduction: false }", deploy: "{ approval: manual, approvalTimeout: 1h }",
                 monitoring: Monitoring.Replace("cooldown: 1h", "cooldown: 1ms", StringComparison.Ordinal)),
             [.. TestPlatform.EmbeddedWorkerSettings, "--workflows:serving:sampleRate", "1.0"]);
-        var file = Path.Combine(platform.DataDirectory, "tiny.csv");
-        Directory.CreateDirectory(platform.DataDirectory);
-        await File.WriteAllTextAsync(file, TinyPipeline.Csv(3, rows: 2000), timeout.Token);
-        await platform.UploadFileAsync("tiny", file, timeout.Token);
+        await UploadTinyAsync(platform, timeout.Token);
         var first = await platform.StartRunAsync("tiny", timeout.Token);
         await platform.WaitUntilWaitingForAsync(first.Id, ApprovalEvent.Name, timeout.Token);
         await platform.RaiseAsync(first.Id, ApprovalEvent.Name, new ApprovalEvent(true, "ana", null), timeout.Token);
@@ -103,17 +97,32 @@ public sealed class MonitoringTests(PostgresFixture postgres)
         Assert.Null(held.RetrainRunId);
         Assert.Equal("1 drift-started run(s) still running, the most allowed (1)", held.RetrainNote);
         Assert.Equal("Running", (await platform.Durable.GetInstanceAsync(started.RetrainRunId!, false, timeout.Token))?.RuntimeStatus.ToString());
-        var waiting = (await platform.Host.GetAsync<List<DriftCheckSummary>>("api/models/tiny/drift?limit=500", timeout.Token)).Single(c => c.Id == started.Id).Retrain;
+        var waiting = await RetrainOfAsync(platform, started.Id, timeout.Token);
         Assert.Equal(("Running", null, "gate"), (waiting?.Status, waiting?.Outcome, waiting?.Stage));
 
         // Turned down at the gate, the retrained model leaves production as it was, and the check says so.
         await platform.RaiseAsync(started.RetrainRunId!, ApprovalEvent.Name, new ApprovalEvent(false, "bo", "not this week"), timeout.Token);
         await platform.WaitForRunAsync(started.RetrainRunId!, timeout.Token);
-        var rejected = (await platform.Host.GetAsync<List<DriftCheckSummary>>("api/models/tiny/drift?limit=500", timeout.Token)).Single(c => c.Id == started.Id).Retrain;
+        var rejected = await RetrainOfAsync(platform, started.Id, timeout.Token);
         Assert.Equal(("Completed", "Rejected", "gate"), (rejected?.Status, rejected?.Outcome, rejected?.Stage));
         Assert.Contains("rejected", rejected!.Detail, StringComparison.Ordinal);
         Assert.Equal(1, (await platform.Host.GetAsync<ModelVersion>("api/models/tiny/versions/production", timeout.Token)).Version);
     }
+
+    private static async Task UploadTinyAsync(TestPlatform platform, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(platform.DataDirectory, "tiny.csv");
+        Directory.CreateDirectory(platform.DataDirectory);
+        await File.WriteAllTextAsync(file, TinyPipeline.Csv(3, rows: 2000), cancellationToken);
+        await platform.UploadFileAsync("tiny", file, cancellationToken);
+    }
+
+    private static Task<List<DriftCheckSummary>> ChecksAsync(TestPlatform platform, CancellationToken cancellationToken) =>
+        platform.Host.GetAsync<List<DriftCheckSummary>>("api/models/tiny/drift?limit=500", cancellationToken);
+
+    /// <summary>What became of the retraining run a check started, as the check's listing shows it.</summary>
+    private static async Task<RetrainRunView?> RetrainOfAsync(TestPlatform platform, long checkId, CancellationToken cancellationToken) =>
+        (await ChecksAsync(platform, cancellationToken)).Single(c => c.Id == checkId).Retrain;
 
     /// <summary>400 rows like the training data (x1 in [0, 10), x2 in [0, 5)), with x1 moved by <paramref name="shift"/>.</summary>
     private static (double X1, double X2)[] Rows(int seed, double shift)
@@ -160,7 +169,7 @@ public sealed class MonitoringTests(PostgresFixture postgres)
                     await traffic();
                 }
 
-                checks = await platform.Host.GetAsync<List<DriftCheckSummary>>("api/models/tiny/drift?limit=500", cancellationToken);
+                checks = await ChecksAsync(platform, cancellationToken);
                 if (checks.Where(match).OrderBy(c => c.Id).FirstOrDefault() is { } found)
                 {
                     return found;
