@@ -45,6 +45,11 @@ internal sealed class BatchCells
         {
             var field = buffer.AsSpan(fields[i].Start, fields[i].Length);
             var (row, line) = (rows[i], lines[i]);
+            if (scan is not null && profiler.TryScanCanonical(field, row, line))
+            {
+                continue;
+            }
+
             var parsed = scan is null ? ParsedNumber.None : scan.Add(field, row, line);
             var start = text.Length;
             if (!profiler.Add(field, parsed, row, line, text))

@@ -11,7 +11,7 @@ internal sealed class ColumnProfiler
 {
     private const int MaxNumberLength = 32;
 
-    private readonly NumberSpill _numbers;
+    private readonly NumberSpillColumn? _numbers;
     private readonly ValueRange? _range;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _allowed;
     private readonly HistogramCounter? _previousBins;
@@ -20,8 +20,8 @@ internal sealed class ColumnProfiler
     {
         Scan = scan;
         Type = type;
-        _numbers = numbers;
         var numeric = type is ColumnType.Numeric or ColumnType.Integer;
+        _numbers = numeric ? numbers.Column(scan.Plan.Index, whole: type == ColumnType.Integer) : null;
         _previousBins = numeric && previous is { Edges.Count: > 1 } ? HistogramCounter.WithEdges(previous.Edges) : null;
         _range = numeric ? range : null;
         Categories = countCategories || !numeric ? new CategoryCounter() : null;
@@ -63,7 +63,7 @@ internal sealed class ColumnProfiler
         switch (Type)
         {
             case ColumnType.Numeric when (parsed.Parsed ? parsed : Utf8Values.ParseDouble(value)) is { Parsed: true, Value: var number, IsCanonical: var canonical } && double.IsFinite(number):
-                _numbers.Add(Scan.Plan.Index, number);
+                _numbers!.Add(number);
                 AddNumber(number, row, line);
                 if (!canonical)
                 {
@@ -72,7 +72,7 @@ internal sealed class ColumnProfiler
 
                 break;
             case ColumnType.Integer when Utf8Values.TryParseLong(value, parsed, out var whole, out var canonical):
-                _numbers.AddWhole(Scan.Plan.Index, whole);
+                _numbers!.AddWhole(whole);
                 AddNumber(whole, row, line);
                 if (!canonical)
                 {
@@ -103,6 +103,61 @@ internal sealed class ColumnProfiler
         var verbatim = output.Length == start;
         Count(verbatim ? value : output.Written[start..], row, line);
         return verbatim;
+    }
+
+    /// <summary>
+    /// Scans and profiles a field in one step when it is the common case, a value already canonical that the column
+    /// takes as it is (see <see cref="ColumnScan.TryAddNumber"/>); false, with nothing done, when the field needs
+    /// <see cref="ColumnScan.Add"/> and <see cref="Add"/>. This skips the trimming, type dispatch and number handover
+    /// that the general path repeats for every cell.
+    /// </summary>
+    public bool TryScanCanonical(ReadOnlySpan<byte> field, long row, long line)
+    {
+        if (field.IsEmpty)
+        {
+            return false;
+        }
+
+        switch (Type)
+        {
+            case ColumnType.Numeric:
+                if (!Utf8Values.TryParseFast(field, out var number, out var isInteger, out var canonical) || !canonical || !Scan.TryAddNumber(number, isInteger))
+                {
+                    return false;
+                }
+
+                _numbers!.Add(number);
+                AddNumber(number, row, line);
+                break;
+            case ColumnType.Integer:
+                // "-0" is the whole number 0, written "0".
+                if (!Utf8Values.TryParseFast(field, out var whole, out isInteger, out canonical) || !isInteger || !canonical || field.SequenceEqual("-0"u8)
+                    || !Scan.TryAddNumber(whole, isInteger: true))
+                {
+                    return false;
+                }
+
+                _numbers!.AddWhole((long)whole);
+                AddNumber(whole, row, line);
+                break;
+            case ColumnType.Boolean:
+                if (!(field.SequenceEqual("true"u8) || field.SequenceEqual("false"u8)) || !Scan.TryAddBooleanWord())
+                {
+                    return false;
+                }
+
+                break;
+            default:
+                if (Utf8Values.NeedsTrim(field) || !Scan.TryAddText())
+                {
+                    return false;
+                }
+
+                break;
+        }
+
+        Count(field, row, line);
+        return true;
     }
 
     /// <summary>The histogram's bins, once the column's min and max are known; the spilled values are counted into it next.</summary>

@@ -83,6 +83,64 @@ internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int see
         }
     }
 
+    /// <summary>
+    /// Adds a finite number parsed from a field with nothing to trim, when that is all the value takes: the declared
+    /// type accepts it, or inference so far allows only numbers. False, with nothing added, when the field needs
+    /// <see cref="Add"/>.
+    /// </summary>
+    public bool TryAddNumber(double value, bool isInteger)
+    {
+        switch (plan.DeclaredType)
+        {
+            case ColumnType.Numeric:
+            case ColumnType.Integer when isInteger:
+                break;
+            case null when _couldBeDouble && !_couldBeBoolean:
+                _couldBeLong &= isInteger;
+                break;
+            default:
+                return false;
+        }
+
+        Values++;
+        Moments.Add(value);
+        Reservoir.Add(value);
+        return true;
+    }
+
+    /// <summary>
+    /// Adds a non-blank field with nothing to trim, when the column takes it as text without a check: declared
+    /// categorical, or inferred as neither numbers nor booleans. False, with nothing added, otherwise.
+    /// </summary>
+    public bool TryAddText()
+    {
+        if (plan.DeclaredType is ColumnType.Categorical || (plan.DeclaredType is null && !_couldBeDouble && !_couldBeBoolean))
+        {
+            Values++;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Adds "true" or "false" as written, when the column is declared Boolean or inferred as nothing else so far; as <see cref="TryAddText"/> otherwise.</summary>
+    public bool TryAddBooleanWord()
+    {
+        switch (plan.DeclaredType)
+        {
+            case ColumnType.Boolean:
+                break;
+            case null when !_couldBeDouble && _couldBeBoolean:
+                _sawBooleanWord = true;
+                break;
+            default:
+                return false;
+        }
+
+        Values++;
+        return true;
+    }
+
     private ParsedNumber AddNumber(ReadOnlySpan<byte> value, long row, long line, bool requireInteger)
     {
         var number = Utf8Values.ParseDouble(value);

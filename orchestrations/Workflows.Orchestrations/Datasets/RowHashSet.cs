@@ -68,15 +68,15 @@ internal sealed class RowHashSet
             data = data[8..];
         }
 
-        if (data.Length > 0)
+        // The last 1–7 bytes as one lane without a loop (the length is already in the hash): most category values
+        // and many cells are shorter than 8 bytes.
+        if (data.Length >= 4)
         {
-            ulong tail = 0;
-            for (var i = data.Length - 1; i >= 0; i--)
-            {
-                tail = (tail << 8) | data[i];
-            }
-
-            hash = Mix(hash, tail);
+            hash = Mix(hash, BinaryPrimitives.ReadUInt32LittleEndian(data) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]) << 32));
+        }
+        else if (data.Length > 0)
+        {
+            hash = Mix(hash, data[0] | ((ulong)data[data.Length / 2] << 8) | ((ulong)data[^1] << 16));
         }
 
         hash ^= hash >> 33;

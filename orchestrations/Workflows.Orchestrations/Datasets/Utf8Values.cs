@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Workflows.Orchestrations.Datasets;
@@ -21,7 +23,10 @@ internal static class Utf8Values
 
     /// <summary>Leading and trailing ASCII spaces and tabs removed: "1, 2" is common and means 2.</summary>
     public static ReadOnlySpan<byte> Trim(ReadOnlySpan<byte> value) =>
-        value.IsEmpty || (!IsSpaceOrTab(value[0]) && !IsSpaceOrTab(value[^1])) ? value : value.Trim(" \t"u8); // most values have nothing to trim
+        NeedsTrim(value) ? value.Trim(" \t"u8) : value; // most values have nothing to trim
+
+    /// <summary>Whether <see cref="Trim"/> would remove anything.</summary>
+    public static bool NeedsTrim(ReadOnlySpan<byte> value) => !value.IsEmpty && (IsSpaceOrTab(value[0]) || IsSpaceOrTab(value[^1]));
 
     /// <summary>
     /// Parses a real number. <paramref name="isInteger"/>: the text is a plain whole number that fits a long.
@@ -102,36 +107,39 @@ internal static class Utf8Values
     private static bool TryParseLongSlow(ReadOnlySpan<byte> text, out long value) =>
         long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 
-    /// <summary>[-]digits[.digits] with at most 18 digits; anything else (exponents, '+', long mantissas) goes the slow way.</summary>
-    private static bool TryParseFast(ReadOnlySpan<byte> text, out double value, out bool isInteger, out bool isCanonical)
+    /// <summary>
+    /// [-]digits[.digits] with at most 18 digits and a mantissa of at most 2^53; anything else (exponents, '+',
+    /// spaces, long mantissas) goes the slow way. One pass over the bytes, which also decides whether the text is
+    /// canonical (see <see cref="IsCanonical"/>).
+    /// </summary>
+    internal static bool TryParseFast(ReadOnlySpan<byte> text, out double value, out bool isInteger, out bool isCanonical)
     {
         value = 0;
         isInteger = false;
         isCanonical = false;
-        var i = 0;
-        var negative = text.Length > 0 && text[0] == (byte)'-';
-        if (negative)
-        {
-            i++;
-        }
-
+        var length = text.Length;
+        ref var first = ref MemoryMarshal.GetReference(text);
+        var i = length > 0 && first == (byte)'-' ? 1 : 0;
         var integerStart = i;
         ulong mantissa = 0;
-        while (i < text.Length && (uint)(text[i] - '0') <= 9)
+        uint digit;
+        while (i < length && (digit = (uint)(Unsafe.Add(ref first, i) - '0')) <= 9)
         {
-            mantissa = (mantissa * 10) + (uint)(text[i] - '0');
+            mantissa = (mantissa * 10) + digit;
             i++;
         }
 
         var integerDigits = i - integerStart;
         var fractionDigits = 0;
-        if (i < text.Length && text[i] == (byte)'.')
+        var fractionLeadingZeros = 0;
+        var wholeIsZero = false;
+        if (i < length && Unsafe.Add(ref first, i) == (byte)'.')
         {
-            i++;
-            var fractionStart = i;
-            while (i < text.Length && (uint)(text[i] - '0') <= 9)
+            var fractionStart = ++i;
+            var mantissaBeforeFraction = mantissa;
+            while (i < length && (digit = (uint)(Unsafe.Add(ref first, i) - '0')) <= 9)
             {
-                mantissa = (mantissa * 10) + (uint)(text[i] - '0');
+                mantissa = (mantissa * 10) + digit;
                 i++;
             }
 
@@ -140,21 +148,36 @@ internal static class Utf8Values
             {
                 return false;
             }
+
+            // Zeros right after the point are not significant when the whole part is 0.
+            if (mantissaBeforeFraction == 0)
+            {
+                wholeIsZero = true;
+                var zero = fractionStart;
+                while (zero < i && Unsafe.Add(ref first, zero) == (byte)'0')
+                {
+                    zero++;
+                }
+
+                fractionLeadingZeros = zero - fractionStart;
+            }
         }
 
-        if (i != text.Length || integerDigits == 0 || integerDigits + fractionDigits > MaxFastDigits || mantissa > MaxExactMantissa)
+        if (i != length || integerDigits == 0 || integerDigits + fractionDigits > MaxFastDigits || mantissa > MaxExactMantissa)
         {
             return false;
         }
 
         value = fractionDigits == 0 ? mantissa : mantissa / PowersOfTen[fractionDigits];
-        if (negative)
+        if (integerStart == 1)
         {
             value = -value;
         }
 
-        isInteger = fractionDigits == 0 && text.Length > 0 && text[^1] != (byte)'.';
-        isCanonical = IsCanonical(text[integerStart..], integerDigits, fractionDigits, isInteger);
+        isInteger = fractionDigits == 0;
+        isCanonical = IsCanonical(
+            leadingZero: integerDigits > 1 && Unsafe.Add(ref first, integerStart) == (byte)'0',
+            integerDigits, fractionDigits, wholeIsZero, fractionLeadingZeros, trailingZero: Unsafe.Add(ref first, length - 1) == (byte)'0', isInteger);
         return true;
     }
 
@@ -163,9 +186,9 @@ internal static class Utf8Values
     /// significant digits (those round-trip, so no shorter text exists), and in the range .NET writes without an exponent
     /// (below 1e15, and 1e-4 or more).
     /// </summary>
-    private static bool IsCanonical(ReadOnlySpan<byte> digits, int integerDigits, int fractionDigits, bool isInteger)
+    private static bool IsCanonical(bool leadingZero, int integerDigits, int fractionDigits, bool wholeIsZero, int fractionLeadingZeros, bool trailingZero, bool isInteger)
     {
-        if (integerDigits > 1 && digits[0] == (byte)'0')
+        if (leadingZero)
         {
             return false;
         }
@@ -176,28 +199,12 @@ internal static class Utf8Values
             return integerDigits <= 15;
         }
 
-        if (digits[^1] == (byte)'0')
+        if (trailingZero || fractionLeadingZeros > 3)
         {
             return false;
         }
 
-        var fraction = digits[(integerDigits + 1)..];
-        int significant;
-        if (digits[0] == (byte)'0')
-        {
-            var leadingZeros = fraction.IndexOfAnyExcept((byte)'0');
-            if (leadingZeros > 3)
-            {
-                return false;
-            }
-
-            significant = fractionDigits - leadingZeros;
-        }
-        else
-        {
-            significant = integerDigits + fractionDigits;
-        }
-
+        var significant = wholeIsZero ? fractionDigits - fractionLeadingZeros : integerDigits + fractionDigits;
         return significant <= 15;
     }
 }

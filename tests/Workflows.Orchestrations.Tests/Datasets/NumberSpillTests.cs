@@ -22,15 +22,17 @@ public sealed class NumberSpillTests : IDisposable
 
         using (var spill = new NumberSpill(_files.Root, 3))
         {
+            var wholeColumn = spill.Column(0, whole: true);
+            var realColumn = spill.Column(2, whole: false);
             foreach (var value in wholes)
             {
-                spill.AddWhole(0, value);
+                wholeColumn.AddWhole(value);
                 directWholes.Add(value);
             }
 
             foreach (var value in reals)
             {
-                spill.Add(2, value);
+                realColumn.Add(value);
                 directReals.Add(value);
             }
 
