@@ -21,6 +21,9 @@ internal sealed class DatasetProfiling : IDisposable
     private readonly CanonicalSink? _sink;
     private readonly CanonicalRowBuilder _row = new();
     private readonly BatchCells? _cells;
+
+    /// <summary>A batch's work items: its columns, then the hashing of its plain rows.</summary>
+    private readonly LongestFirstWork _batchWork;
     private long _rows;
     private long _rowBytes;
 
@@ -46,6 +49,7 @@ internal sealed class DatasetProfiling : IDisposable
         _duplicates = duplicates(this);
         _sink = sink;
         _cells = speculative ? new BatchCells(columns) : null;
+        _batchWork = new LongestFirstWork(columns + 1);
     }
 
     /// <summary>Every column's profiler, once the pass is over.</summary>
@@ -117,9 +121,9 @@ internal sealed class DatasetProfiling : IDisposable
     /// the plain rows hashed beside them; <see cref="WriteRowsAsync"/> follows.
     /// </summary>
     public void ScanBatch(IReadOnlyList<ColumnScan> columns, RowBatch batch, ParallelOptions options) =>
-        Parallel.For(-1, columns.Count, options, item =>
+        _batchWork.Run(item =>
         {
-            if (item >= 0)
+            if (item < columns.Count)
             {
                 ScanColumn(columns[item], batch);
             }
@@ -127,7 +131,7 @@ internal sealed class DatasetProfiling : IDisposable
             {
                 _cells!.HashPlainRows(batch);
             }
-        });
+        }, options);
 
     /// <summary>The batch's canonical rows: to duplicate detection and the sink, in row order.</summary>
     public async ValueTask WriteRowsAsync(RowBatch batch, CancellationToken cancellationToken)

@@ -12,7 +12,8 @@ internal sealed class ReservoirSample(int capacity, int seed)
     private static readonly string[] QuantileKeys = ["p01", "p05", "p25", "p50", "p75", "p95", "p99"];
     private static readonly double[] QuantileLevels = [0.01, 0.05, 0.25, 0.50, 0.75, 0.95, 0.99];
 
-    private readonly Random _random = new(seed);
+    private readonly SeededRandom _random = new(seed);
+    private readonly double _inverseCapacity = 1.0 / capacity;
     private double[] _values = new double[Math.Min(capacity, 1024)];
     private int _length;
     private long _seen;
@@ -41,7 +42,7 @@ internal sealed class ReservoirSample(int capacity, int seed)
             _values[_length++] = value;
             if (_length == capacity)
             {
-                _weight = Math.Exp(Math.Log(_random.NextDouble()) / capacity);
+                _weight = Math.Exp(Math.Log(_random.NextPositiveDouble()) * _inverseCapacity);
                 ScheduleNext();
             }
 
@@ -49,12 +50,12 @@ internal sealed class ReservoirSample(int capacity, int seed)
         }
 
         _values[_random.Next(capacity)] = value;
-        _weight *= Math.Exp(Math.Log(_random.NextDouble()) / capacity);
+        _weight *= Math.Exp(Math.Log(_random.NextPositiveDouble()) * _inverseCapacity);
         ScheduleNext();
     }
 
     private void ScheduleNext() =>
-        _nextReplaced = _seen + (long)Math.Floor(Math.Log(_random.NextDouble()) / Math.Log(1 - _weight)) + 1;
+        _nextReplaced = _seen + (long)Math.Floor(Math.Log(_random.NextPositiveDouble()) / Math.Log(1 - _weight)) + 1;
 
     /// <summary>p01 … p99 by linear interpolation between order statistics (NumPy's default); null when empty.</summary>
     public IReadOnlyDictionary<string, double>? Quantiles()

@@ -1,0 +1,66 @@
+using System.Numerics;
+
+namespace Workflows.Orchestrations.Datasets;
+
+/// <summary>
+/// A small seeded generator (xoshiro256**, its state spread from the seed by SplitMix64). <see cref="Random"/> with a
+/// seed keeps the slower generator of .NET Framework for compatibility; a reservoir draws a few of these per replaced
+/// value, millions per large file.
+/// </summary>
+internal sealed class SeededRandom
+{
+    private ulong _s0;
+    private ulong _s1;
+    private ulong _s2;
+    private ulong _s3;
+
+    public SeededRandom(int seed)
+    {
+        var mix = (ulong)seed;
+        _s0 = SplitMix(ref mix);
+        _s1 = SplitMix(ref mix);
+        _s2 = SplitMix(ref mix);
+        _s3 = SplitMix(ref mix);
+    }
+
+    /// <summary>Uniform in (0, 1]: never 0, so its logarithm is finite.</summary>
+    public double NextPositiveDouble() => ((NextUInt64() >> 11) + 1) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform in [0, <paramref name="count"/>), without bias (Lemire's multiply and reject).</summary>
+    public int Next(int count)
+    {
+        var bound = (ulong)count;
+        var product = Math.BigMul(NextUInt64(), bound, out var low);
+        if (low < bound)
+        {
+            var threshold = (0 - bound) % bound;
+            while (low < threshold)
+            {
+                product = Math.BigMul(NextUInt64(), bound, out low);
+            }
+        }
+
+        return (int)product;
+    }
+
+    private ulong NextUInt64()
+    {
+        var result = BitOperations.RotateLeft(_s1 * 5, 7) * 9;
+        var t = _s1 << 17;
+        _s2 ^= _s0;
+        _s3 ^= _s1;
+        _s1 ^= _s2;
+        _s0 ^= _s3;
+        _s2 ^= t;
+        _s3 = BitOperations.RotateLeft(_s3, 45);
+        return result;
+    }
+
+    private static ulong SplitMix(ref ulong state)
+    {
+        var z = state += 0x9E3779B97F4A7C15;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+        return z ^ (z >> 31);
+    }
+}
