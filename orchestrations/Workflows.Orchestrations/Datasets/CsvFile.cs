@@ -3,19 +3,24 @@ namespace Workflows.Orchestrations.Datasets;
 /// <summary>The row loop every reader of a CSV file shares.</summary>
 internal static class CsvFile
 {
+    /// <summary>As the overload with two buffers: rows stay readable until <paramref name="afterBuffer"/> returns the next time.</summary>
+    public static Task<CsvFormatError?> ReadRowsAsync(
+        string path, Action<CsvRowReader> onRow, Func<CancellationToken, ValueTask>? afterBuffer, CancellationToken cancellationToken) =>
+        ReadRowsAsync(path, onRow, afterBuffer, buffers: 2, cancellationToken);
+
     /// <summary>
     /// Calls <paramref name="onRow"/> for every row, the header included (<see cref="CsvRowReader.RowsRead"/> is 1 for
     /// it), and <paramref name="afterBuffer"/> after each buffer's rows (the last buffer's too). Their fields stay
-    /// readable until <paramref name="afterBuffer"/> returns the next time, so it may hand them to work that it waits
-    /// for in its next call. Returns the structural error that stopped the file, or null when it was read to the end.
-    /// Throws only for I/O errors and cancellation.
+    /// readable until <paramref name="afterBuffer"/> returns the <paramref name="buffers"/> - 1-th time after, so it may
+    /// hand them to work that it waits for in a later call. Returns the structural error that stopped the file, or null
+    /// when it was read to the end. Throws only for I/O errors and cancellation.
     /// </summary>
     public static async Task<CsvFormatError?> ReadRowsAsync(
-        string path, Action<CsvRowReader> onRow, Func<CancellationToken, ValueTask>? afterBuffer, CancellationToken cancellationToken)
+        string path, Action<CsvRowReader> onRow, Func<CancellationToken, ValueTask>? afterBuffer, int buffers, CancellationToken cancellationToken)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         await using var _ = stream.ConfigureAwait(false);
-        using var reader = new CsvRowReader(stream);
+        var reader = new CsvRowReader(stream, buffers);
         while (true)
         {
             while (reader.TryReadRow())

@@ -7,9 +7,9 @@ using System.Text.Unicode;
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// A streaming RFC 4180 reader over UTF-8 bytes. Rows are parsed in place from pooled buffers (they grow only for a
-/// row longer than a buffer), fields are spans into them, so a row costs no allocation. Two buffers take turns, so the
-/// rows of one fill stay readable while the next fill's rows are parsed. Each buffer fill is checked for
+/// A streaming RFC 4180 reader over UTF-8 bytes. Rows are parsed in place from its buffers (they grow only for a
+/// row longer than a buffer), fields are spans into them, so a row costs no allocation. Buffers take turns (two, or
+/// more when asked), so the rows of one fill stay readable while the next fills' rows are parsed. Each buffer fill is checked for
 /// NUL bytes and invalid UTF-8 before any row in it is parsed; rows before the bad byte are still returned, so the error
 /// names the row it is in.
 /// </summary>
@@ -17,7 +17,7 @@ namespace Workflows.Orchestrations.Datasets;
 /// Usage: <c>while (reader.TryReadRow()) { ... }</c>, then, unless <see cref="IsCompleted"/> or <see cref="Error"/>,
 /// <see cref="FillAsync"/> and read again. Empty lines are skipped (as pandas does); a bare CR ends a line like LF.
 /// </remarks>
-internal sealed class CsvRowReader : IDisposable
+internal sealed class CsvRowReader
 {
     private const int InitialBufferSize = 1024 * 1024;
     private const int StopWindow = 64;
@@ -25,8 +25,14 @@ internal sealed class CsvRowReader : IDisposable
     private static readonly SearchValues<byte> UnquotedStops = SearchValues.Create(",\r\n\""u8);
 
     private readonly Stream _stream;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
-    private byte[] _spare = [];
+    /// <summary>
+    /// The buffers are the reader's own, not pooled: rows handed to other threads stay valid after the reader is done,
+    /// however late that work finishes, since no one else can be given the array meanwhile.
+    /// </summary>
+    private byte[] _buffer = new byte[InitialBufferSize];
+
+    /// <summary>The buffers of the last fills, oldest first: the next fill moves into the oldest.</summary>
+    private readonly Queue<byte[]> _older = new();
     private int _start;
     private int _end;
     private int _parseEnd;
@@ -44,7 +50,19 @@ internal sealed class CsvRowReader : IDisposable
     private int _stopsStart = NoStops;
     private ulong _stops;
 
-    public CsvRowReader(Stream stream) => _stream = stream;
+    /// <summary>
+    /// A reader of <paramref name="stream"/> whose rows stay readable until the <paramref name="buffers"/> - 1-th
+    /// <see cref="FillAsync"/> after the one that read them (2: until the next fill but one).
+    /// </summary>
+    public CsvRowReader(Stream stream, int buffers = 2)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(buffers, 2);
+        _stream = stream;
+        for (var i = 1; i < buffers; i++)
+        {
+            _older.Enqueue([]);
+        }
+    }
 
     /// <summary>Fields of the current row.</summary>
     public int FieldCount { get; private set; }
@@ -71,8 +89,8 @@ internal sealed class CsvRowReader : IDisposable
     public (int Start, int Length) FieldPosition(int index) => (_fieldStarts[index], _fieldLengths[index]);
 
     /// <summary>
-    /// The buffer the fields are in. It stays as it is through the next <see cref="FillAsync"/>, and is reused by the
-    /// one after.
+    /// The buffer the fields are in. It stays as it is through the next fills (one with two buffers), and is reused by
+    /// the one after those.
     /// </summary>
     public byte[] Buffer => _buffer;
 
@@ -238,15 +256,16 @@ internal sealed class CsvRowReader : IDisposable
 
         if (_start > 0)
         {
-            // The rest moves to the other buffer: the rows returned from this one stay readable until the next fill.
-            if (_spare.Length < _buffer.Length)
+            // The rest moves to the oldest buffer: the rows returned from this one stay readable for the next fills.
+            var next = _older.Dequeue();
+            if (next.Length < _buffer.Length)
             {
-                ReturnToPool(_spare);
-                _spare = ArrayPool<byte>.Shared.Rent(_buffer.Length);
+                next = new byte[_buffer.Length];
             }
 
-            _buffer.AsSpan(_start, _end - _start).CopyTo(_spare);
-            (_buffer, _spare) = (_spare, _buffer);
+            _buffer.AsSpan(_start, _end - _start).CopyTo(next);
+            _older.Enqueue(_buffer);
+            _buffer = next;
             _bufferFileOffset += _start;
             _end -= _start;
             _validated -= _start;
@@ -257,9 +276,8 @@ internal sealed class CsvRowReader : IDisposable
         if (_end == _buffer.Length)
         {
             // No row was returned from this buffer since the last fill, so nothing reads it any more.
-            var larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
+            var larger = new byte[_buffer.Length * 2];
             _buffer.AsSpan(0, _end).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = larger;
         }
 
@@ -275,21 +293,6 @@ internal sealed class CsvRowReader : IDisposable
 
         Validate();
         return true;
-    }
-
-    public void Dispose()
-    {
-        ReturnToPool(_buffer);
-        ReturnToPool(_spare);
-        _buffer = _spare = [];
-    }
-
-    private static void ReturnToPool(byte[] buffer)
-    {
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     /// <summary>

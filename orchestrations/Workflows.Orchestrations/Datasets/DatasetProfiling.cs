@@ -20,10 +20,12 @@ internal sealed class DatasetProfiling : IDisposable
     private readonly NumberSpill _numbers;
     private readonly CanonicalSink? _sink;
     private readonly CanonicalRowBuilder _row = new();
-    private readonly BatchCells? _cells;
-
-    /// <summary>A batch's work items: its columns, then the hashing of its plain rows.</summary>
+    /// <summary>A batch's work items: its columns, the hashing of its plain rows, and writing the previous batch's rows.</summary>
     private readonly LongestFirstWork _batchWork;
+
+    /// <summary>The cells of the batch being scanned, and of the batch scanned before it, whose rows are written next.</summary>
+    private BatchCells? _cells;
+    private BatchCells? _writtenCells;
     private long _rows;
     private long _rowBytes;
 
@@ -49,7 +51,8 @@ internal sealed class DatasetProfiling : IDisposable
         _duplicates = duplicates(this);
         _sink = sink;
         _cells = speculative ? new BatchCells(columns) : null;
-        _batchWork = new LongestFirstWork(columns + 1);
+        _writtenCells = speculative ? new BatchCells(columns) : null;
+        _batchWork = new LongestFirstWork(columns + 2);
     }
 
     /// <summary>Every column's profiler, once the pass is over.</summary>
@@ -118,51 +121,41 @@ internal sealed class DatasetProfiling : IDisposable
 
     /// <summary>
     /// Scans a batch's columns and profiles each as the type it had after its first batch, one column per thread, with
-    /// the plain rows hashed beside them; <see cref="WriteRowsAsync"/> follows.
+    /// the plain rows hashed beside them, and the canonical rows of the batch scanned before (<paramref name="written"/>)
+    /// written beside those; <see cref="FlushAsync"/> follows, and after the last batch, <see cref="WriteLastRowsAsync"/>.
     /// </summary>
-    public void ScanBatch(IReadOnlyList<ColumnScan> columns, RowBatch batch, ParallelOptions options) =>
+    public void ScanBatch(IReadOnlyList<ColumnScan> columns, RowBatch batch, RowBatch? written, ParallelOptions options)
+    {
         _batchWork.Run(item =>
         {
             if (item < columns.Count)
             {
                 ScanColumn(columns[item], batch);
             }
-            else if (!Mispredicted)
+            else if (item == columns.Count)
             {
-                _cells!.HashPlainRows(batch);
+                if (!Mispredicted)
+                {
+                    _cells!.HashPlainRows(batch);
+                }
+            }
+            else if (written is not null)
+            {
+                WriteRows(written, _writtenCells!);
             }
         }, options);
+        (_cells, _writtenCells) = (_writtenCells, _cells);
+    }
 
-    /// <summary>The batch's canonical rows: to duplicate detection and the sink, in row order.</summary>
-    public async ValueTask WriteRowsAsync(RowBatch batch, CancellationToken cancellationToken)
+    /// <summary>Hands the canonical rows written so far to the sink's writer, waiting only when it is behind.</summary>
+    public ValueTask FlushAsync(CancellationToken cancellationToken) =>
+        _sink?.FlushFullChunksAsync(cancellationToken) ?? ValueTask.CompletedTask;
+
+    /// <summary>Writes the rows of the last batch, once it has been scanned.</summary>
+    public ValueTask WriteLastRowsAsync(RowBatch batch, CancellationToken cancellationToken)
     {
-        if (Mispredicted)
-        {
-            return;
-        }
-
-        _rows += batch.Count;
-        _rowBytes += batch.Bytes;
-        _cells!.BeginRows(batch);
-        for (var i = 0; i < batch.Count; i++)
-        {
-            if (_cells.IsVerbatim(batch, i))
-            {
-                _duplicates.Add(_cells.PlainRowHash(i), batch.Row(i), batch.Line(i));
-                _sink?.Write(batch.RowBytes(i));
-            }
-            else
-            {
-                var canonical = _cells.BuildRow(batch, i, _row);
-                _duplicates.Add(canonical, batch.Row(i), batch.Line(i));
-                _sink?.Write(canonical);
-            }
-        }
-
-        if (_sink is not null)
-        {
-            await _sink.FlushFullChunksAsync(cancellationToken).ConfigureAwait(false);
-        }
+        WriteRows(batch, _writtenCells!);
+        return FlushAsync(cancellationToken);
     }
 
     /// <summary>Completes duplicates and histograms once the first pass (and this one, if separate) is over.</summary>
@@ -191,6 +184,33 @@ internal sealed class DatasetProfiling : IDisposable
     {
         _duplicates.Dispose();
         _numbers.Dispose();
+    }
+
+    /// <summary>A scanned batch's canonical rows: to duplicate detection and the sink, in row order.</summary>
+    private void WriteRows(RowBatch batch, BatchCells cells)
+    {
+        if (Mispredicted)
+        {
+            return;
+        }
+
+        _rows += batch.Count;
+        _rowBytes += batch.Bytes;
+        cells.BeginRows(batch);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (cells.IsVerbatim(batch, i))
+            {
+                _duplicates.Add(cells.PlainRowHash(i), batch.Row(i), batch.Line(i));
+                _sink?.Write(batch.RowBytes(i));
+            }
+            else
+            {
+                var canonical = cells.BuildRow(batch, i, _row);
+                _duplicates.Add(canonical, batch.Row(i), batch.Line(i));
+                _sink?.Write(canonical);
+            }
+        }
     }
 
     /// <summary>Scans one column of a batch and profiles it (see <see cref="ScanBatch"/>).</summary>

@@ -14,6 +14,9 @@ internal sealed class DatasetScan
     private const int ReservoirBudget = 4_000_000;
     private const int MinReservoir = 1_000;
 
+    /// <summary>The reader's buffers: the one being filled, the batch being scanned, the batch being written.</summary>
+    private const int ReaderBuffers = 3;
+
     private DatasetScan()
     {
     }
@@ -37,7 +40,12 @@ internal sealed class DatasetScan
 
     private RowBatch? Batch { get; set; }
 
-    private RowBatch? _nextBatch;
+    /// <summary>The batch scanned last, whose rows are written (see <see cref="DatasetProfiling.ScanBatch"/>) while the next is scanned.</summary>
+    private RowBatch? _scannedBatch;
+
+    /// <summary>The batch the reader fills after the current one.</summary>
+    private RowBatch? _freeBatch;
+
     private Task _scanning = Task.CompletedTask;
 
     /// <summary>
@@ -67,8 +75,12 @@ internal sealed class DatasetScan
                 {
                     scan.ReadRow(reader);
                 }
-            }, scan.ScanBatchAsync, cancellationToken).ConfigureAwait(false);
+            }, scan.ScanBatchAsync, ReaderBuffers, cancellationToken).ConfigureAwait(false);
             await scan.WaitForBatchAsync().ConfigureAwait(false);
+            if (scan is { Profiling: { } profiling, _scannedBatch: { } last })
+            {
+                await profiling.WriteLastRowsAsync(last, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -103,7 +115,7 @@ internal sealed class DatasetScan
         var reservoir = Math.Clamp(ReservoirBudget / plans.Length, MinReservoir, ColumnProfile.ReservoirSize);
         Columns = plans.Select(plan => new ColumnScan(plan, reservoir, seed: plan.Index)).ToArray();
         Batch = new RowBatch(Columns.Length);
-        _nextBatch = new RowBatch(Columns.Length);
+        _freeBatch = new RowBatch(Columns.Length);
         return true;
     }
 
@@ -124,9 +136,10 @@ internal sealed class DatasetScan
     }
 
     /// <summary>
-    /// Hands the buffer's rows to a task that scans (and profiles) them, so that the next buffer is read and split
-    /// into rows meanwhile: the reader keeps these rows readable until the fill after next, and this waits for the
-    /// task before handing over the next batch (which also keeps every column's values in file order).
+    /// Hands the buffer's rows to a task that scans (and profiles) them, and writes the previous batch's rows beside
+    /// that, so that the next buffer is read and split into rows meanwhile. The reader keeps rows readable for two
+    /// more fills (<see cref="ReaderBuffers"/>): until their batch is scanned, then written. This waits for the task
+    /// before handing over the next batch, which also keeps every column's values and the rows in file order.
     /// </summary>
     private async ValueTask ScanBatchAsync(CancellationToken cancellationToken)
     {
@@ -136,8 +149,11 @@ internal sealed class DatasetScan
             return;
         }
 
-        (Batch, _nextBatch) = (_nextBatch, batch);
-        _scanning = Task.Run(() => ScanAsync(batch, cancellationToken).AsTask(), cancellationToken);
+        var written = _scannedBatch;
+        _scannedBatch = batch;
+        Batch = _freeBatch;
+        _freeBatch = written ?? new RowBatch(Columns!.Length);
+        _scanning = Task.Run(() => ScanAsync(batch, written, cancellationToken).AsTask(), cancellationToken);
     }
 
     private async Task WaitForBatchAsync()
@@ -148,25 +164,25 @@ internal sealed class DatasetScan
     }
 
     /// <summary>
-    /// Scans (and profiles) the batch one column per thread: each column's state sees its values in file order. Then
-    /// the profiling's row work, which needs every column, runs in row order.
+    /// Scans (and profiles) the batch one column per thread: each column's state sees its values in file order. The
+    /// profiling's row work for the batch before (<paramref name="written"/>), which needed all of that batch's
+    /// columns, runs beside it, in row order.
     /// </summary>
-    private async ValueTask ScanAsync(RowBatch batch, CancellationToken cancellationToken)
+    private async ValueTask ScanAsync(RowBatch batch, RowBatch? written, CancellationToken cancellationToken)
     {
         var columns = Columns!;
         var options = new ParallelOptions { CancellationToken = cancellationToken };
         if (Profiling is { } profiling)
         {
-            profiling.ScanBatch(columns, batch, options);
-            Rows += batch.Count;
-            await profiling.WriteRowsAsync(batch, cancellationToken).ConfigureAwait(false);
+            profiling.ScanBatch(columns, batch, written, options);
+            await profiling.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         else
         {
             Parallel.For(0, columns.Length, options, column => columns[column].AddColumn(batch));
-            Rows += batch.Count;
         }
 
-        batch.Clear();
+        Rows += batch.Count;
+        written?.Clear();
     }
 }
