@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Workflows.Orchestrations.Pipelines;
 
 namespace Workflows.Orchestrations.Datasets;
@@ -120,25 +121,24 @@ internal sealed class ColumnProfiler
 
         switch (Type)
         {
-            case ColumnType.Numeric:
-                if (!Utf8Values.TryParseFast(field, out var number, out var isInteger, out var canonical) || !canonical || !Scan.TryAddNumber(number, isInteger))
+            case ColumnType.Numeric or ColumnType.Integer:
+                // In an Integer column, only whole numbers, and "-0" is the whole number 0, written "0".
+                if (!Utf8Values.TryParseFast(field, out var number, out var isInteger, out var canonical) || !canonical
+                    || (Type == ColumnType.Integer && (!isInteger || field.SequenceEqual("-0"u8))) || !Scan.TryAddNumber(number, isInteger))
                 {
                     return false;
                 }
 
-                _numbers!.Add(number);
+                if (Type == ColumnType.Integer)
+                {
+                    _numbers!.AddWhole((long)number);
+                }
+                else
+                {
+                    _numbers!.Add(number);
+                }
+
                 AddNumber(number, row, line);
-                break;
-            case ColumnType.Integer:
-                // "-0" is the whole number 0, written "0".
-                if (!Utf8Values.TryParseFast(field, out var whole, out isInteger, out canonical) || !isInteger || !canonical || field.SequenceEqual("-0"u8)
-                    || !Scan.TryAddNumber(whole, isInteger: true))
-                {
-                    return false;
-                }
-
-                _numbers!.AddWhole((long)whole);
-                AddNumber(whole, row, line);
                 break;
             case ColumnType.Boolean:
                 if (!(field.SequenceEqual("true"u8) || field.SequenceEqual("false"u8)) || !Scan.TryAddBooleanWord())
@@ -168,6 +168,7 @@ internal sealed class ColumnProfiler
     }
 
     /// <summary>The checks of a number; its histogram value is spilled by the caller, as a double or a long.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per number, mostly two null checks
     private void AddNumber(double number, long row, long line)
     {
         _previousBins?.Add(number);

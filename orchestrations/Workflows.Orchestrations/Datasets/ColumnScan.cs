@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Workflows.Orchestrations.Pipelines;
 
 namespace Workflows.Orchestrations.Datasets;
@@ -88,6 +89,7 @@ internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int see
     /// type accepts it, or inference so far allows only numbers. False, with nothing added, when the field needs
     /// <see cref="Add"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per number, on the fused path
     public bool TryAddNumber(double value, bool isInteger)
     {
         switch (plan.DeclaredType)

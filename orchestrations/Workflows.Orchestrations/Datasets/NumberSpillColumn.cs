@@ -40,6 +40,7 @@ internal sealed class NumberSpillColumn
         _length += sizeof(double);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per number, in the scan's loop
     public void AddWhole(long value)
     {
         if (_length > NumberSpill.BlockBytes - NumberSpill.MaxVarintBytes)

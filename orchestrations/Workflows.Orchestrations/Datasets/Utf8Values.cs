@@ -112,6 +112,7 @@ internal static class Utf8Values
     /// spaces, long mantissas) goes the slow way. One pass over the bytes, which also decides whether the text is
     /// canonical (see <see cref="IsCanonical"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per numeric cell: its out values then stay in registers
     internal static bool TryParseFast(ReadOnlySpan<byte> text, out double value, out bool isInteger, out bool isCanonical)
     {
         value = 0;
