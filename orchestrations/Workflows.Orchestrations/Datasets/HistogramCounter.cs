@@ -61,5 +61,25 @@ internal sealed class HistogramCounter
         _counts[Math.Clamp(bin, 0, _counts.Length - 1)]++;
     }
 
+    /// <summary>As <see cref="Add"/> for each value; for equal-width bins without a call or a branch per value.</summary>
+    public void AddAll(ReadOnlySpan<double> values)
+    {
+        if (!_uniform)
+        {
+            foreach (var value in values)
+            {
+                Add(value);
+            }
+
+            return;
+        }
+
+        var (counts, last, min, inverseWidth) = (_counts, _counts.Length - 1, _min, _inverseWidth);
+        foreach (var value in values)
+        {
+            counts[Math.Clamp((int)((value - min) * inverseWidth), 0, last)]++;
+        }
+    }
+
     public Histogram ToHistogram() => new(_edges, _counts);
 }

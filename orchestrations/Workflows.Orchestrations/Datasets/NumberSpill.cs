@@ -48,6 +48,7 @@ internal sealed class NumberSpill : IDisposable
 
         using var stream = new FileStream(_file, FileAccess.Read, 1 << 20);
         var payload = new byte[BlockBytes];
+        var wholes = new double[BlockBytes]; // a block's whole numbers, at least a byte each
         Span<byte> header = stackalloc byte[HeaderBytes];
         for (long offset = 0; offset < _length;)
         {
@@ -62,17 +63,7 @@ internal sealed class NumberSpill : IDisposable
                 continue;
             }
 
-            if (_columns[column]!.Whole)
-            {
-                CountWhole(bytes, histogram);
-            }
-            else
-            {
-                foreach (var value in MemoryMarshal.Cast<byte, double>(bytes))
-                {
-                    histogram.Add(value);
-                }
-            }
+            histogram.AddAll(_columns[column]!.Whole ? wholes.AsSpan(0, DecodeWholes(bytes, wholes)) : MemoryMarshal.Cast<byte, double>(bytes));
         }
     }
 
@@ -91,8 +82,10 @@ internal sealed class NumberSpill : IDisposable
         RandomAccess.Write(_file, block, offset);
     }
 
-    private static void CountWhole(ReadOnlySpan<byte> bytes, HistogramCounter histogram)
+    /// <summary>A block's zigzag varints as doubles (as their profiling converts the longs); returns how many.</summary>
+    private static int DecodeWholes(ReadOnlySpan<byte> bytes, double[] values)
     {
+        var count = 0;
         for (var at = 0; at < bytes.Length;)
         {
             ulong zigzag = 0;
@@ -106,7 +99,9 @@ internal sealed class NumberSpill : IDisposable
                 }
             }
 
-            histogram.Add((long)(zigzag >> 1) ^ -(long)(zigzag & 1));
+            values[count++] = (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
         }
+
+        return count;
     }
 }
