@@ -91,35 +91,18 @@ internal sealed class CategoryCounter
 
     /// <summary>
     /// Most category values are at most 8 bytes: their bytes packed into one word (exactly, for a given length) and
-    /// multiplied, inline; longer ones take the row hash.
+    /// mixed, inline; longer ones take the row hash.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per categorical cell
     private static ulong HashOf(ReadOnlySpan<byte> utf8)
     {
-        ulong packed;
-        switch (utf8.Length)
+        if (utf8.Length > sizeof(ulong))
         {
-            case 8:
-                packed = BinaryPrimitives.ReadUInt64LittleEndian(utf8);
-                break;
-            case >= 4 and < 8:
-                packed = BinaryPrimitives.ReadUInt32LittleEndian(utf8) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(utf8[^4..]) << 32);
-                break;
-            case > 0 and < 4:
-                packed = utf8[0] | ((ulong)utf8[utf8.Length / 2] << 8) | ((ulong)utf8[^1] << 16);
-                break;
-            case 0:
-                packed = 0;
-                break;
-            default:
-                return RowHashSet.Hash(utf8);
+            return RowHashSet.Hash(utf8);
         }
 
-        // MurmurHash3's finalizer: every bit of the packed value reaches the low bits, which pick the slot.
-        var hash = packed + (ulong)utf8.Length;
-        hash = (hash ^ (hash >> 33)) * 0xFF51AFD7ED558CCD;
-        hash = (hash ^ (hash >> 33)) * 0xC4CEB9FE1A85EC53;
-        return hash ^ (hash >> 33);
+        var packed = utf8.Length == sizeof(ulong) ? BinaryPrimitives.ReadUInt64LittleEndian(utf8) : RowHashSet.PackShort(utf8);
+        return RowHashSet.Avalanche(packed + (ulong)utf8.Length);
     }
 
     private static int FreeSlot(int[] slots, ulong hash)

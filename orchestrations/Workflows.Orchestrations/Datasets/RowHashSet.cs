@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace Workflows.Orchestrations.Datasets;
 
@@ -73,23 +74,35 @@ internal sealed class RowHashSet
             data = data[8..];
         }
 
-        // The last 1–7 bytes as one lane without a loop (the length is already in the hash): most category values
-        // and many cells are shorter than 8 bytes.
-        if (data.Length >= 4)
+        // The last 1–7 bytes as one lane (the length is already in the hash).
+        if (data.Length > 0)
         {
-            hash = Mix(hash, BinaryPrimitives.ReadUInt32LittleEndian(data) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]) << 32));
-        }
-        else if (data.Length > 0)
-        {
-            hash = Mix(hash, data[0] | ((ulong)data[data.Length / 2] << 8) | ((ulong)data[^1] << 16));
+            hash = Mix(hash, PackShort(data));
         }
 
+        return Avalanche(hash);
+    }
+
+    /// <summary>MurmurHash3's finalizer: every input bit reaches every output bit, the low ones (which pick slots) too.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // in the per-cell hashes
+    internal static ulong Avalanche(ulong hash)
+    {
         hash ^= hash >> 33;
         hash *= 0xFF51AFD7ED558CCD;
         hash ^= hash >> 33;
         hash *= 0xC4CEB9FE1A85EC53;
         return hash ^ (hash >> 33);
     }
+
+    /// <summary>
+    /// Up to 7 bytes in one word without a loop, exactly for a given length (overlapping reads from both ends; 0 for
+    /// none): most category values and many cells are that short.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // in the per-cell hashes
+    internal static ulong PackShort(ReadOnlySpan<byte> data) =>
+        data.Length >= 4 ? BinaryPrimitives.ReadUInt32LittleEndian(data) | ((ulong)BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]) << 32)
+        : data.Length > 0 ? data[0] | ((ulong)data[data.Length / 2] << 8) | ((ulong)data[^1] << 16)
+        : 0;
 
     /// <summary>
     /// Whole rows: 32 bytes a round in four independent lanes (as xxHash64 does), so the multiplications overlap
