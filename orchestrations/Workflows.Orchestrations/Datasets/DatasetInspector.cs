@@ -40,10 +40,6 @@ public static class DatasetInspector
         var spillDirectory = Path.GetDirectoryName(Path.GetFullPath(canonicalOutputPath))!;
 
         // The canonical content is written during the first pass, and kept only if the file passes.
-        var cpu0 = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
-        var xsw = System.Diagnostics.Stopwatch.StartNew();
-        void X(string what) { if (Environment.GetEnvironmentVariable("WF_X_TIMING") == "1") Console.Error.Write($"{what} {xsw.Elapsed.TotalSeconds:F3}/{System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - cpu0:F2} "); }
-
         var sink = new CanonicalSink(canonicalOutputPath, cancellationToken);
         DatasetProfiling? profiling = null;
         try
@@ -52,7 +48,6 @@ public static class DatasetInspector
                 columns => DatasetProfiling.Speculate(columns, dataset, rules, previous, sourceBytes, duplicateRowsInMemory, spillDirectory, sink),
                 cancellationToken).ConfigureAwait(false);
             profiling = scan.Profiling;
-            X("scan");
             if (scan.Error is { } error)
             {
                 findings.Add(new ValidationFinding(error.Rule, FindingSeverity.Error, ColumnName(error, scan.Header), error.Row > 0 ? [error.Row] : [], 1, CsvFile.Describe(error, scan.Header)));
@@ -77,7 +72,6 @@ public static class DatasetInspector
             else
             {
                 profiling.Finish(scan, cancellationToken);
-                X("finish");
             }
 
             InspectionRules.CheckProfile(scan, profiling, dataset, rules, findings);
@@ -87,7 +81,6 @@ public static class DatasetInspector
                 DriftCheck.Compare(previous, profile, profiling, rules.DriftWarningPsi, findings);
             }
 
-            X("profile");
             var schema = ProfileBuilder.Schema(scan, dataset);
             if (sink is null || HasErrors(findings))
             {
@@ -95,7 +88,6 @@ public static class DatasetInspector
             }
 
             var sha256 = await sink.CommitAsync(cancellationToken).ConfigureAwait(false);
-            X("commit\n");
             return Result(source, findings, schema, profile, sha256, scan.Rows, sourceBytes, sink.BytesWritten);
         }
         finally

@@ -20,6 +20,7 @@ internal sealed class DatasetProfiling : IDisposable
     private readonly NumberSpill _numbers;
     private readonly CanonicalSink? _sink;
     private readonly CanonicalRowBuilder _row = new();
+
     /// <summary>A batch's work items: its columns, the hashing of its plain rows, and writing the previous batch's rows.</summary>
     private readonly LongestFirstWork _batchWork;
 

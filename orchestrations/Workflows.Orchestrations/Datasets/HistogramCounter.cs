@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>Exact counts over fixed bin edges; values outside the edges land in the first or last bin.</summary>
@@ -44,6 +46,7 @@ internal sealed class HistogramCounter
     /// <summary>Bins of another histogram (a previous version's), for PSI on the same bins.</summary>
     public static HistogramCounter WithEdges(IReadOnlyList<double> edges) => new([.. edges], uniform: false);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // in AddAll's loop over spilled blocks
     public void Add(double value)
     {
         int bin;
@@ -61,23 +64,12 @@ internal sealed class HistogramCounter
         _counts[Math.Clamp(bin, 0, _counts.Length - 1)]++;
     }
 
-    /// <summary>As <see cref="Add"/> for each value; for equal-width bins without a call or a branch per value.</summary>
+    /// <summary>As <see cref="Add"/> for each value: a block of spilled values without a call per value.</summary>
     public void AddAll(ReadOnlySpan<double> values)
     {
-        if (!_uniform)
-        {
-            foreach (var value in values)
-            {
-                Add(value);
-            }
-
-            return;
-        }
-
-        var (counts, last, min, inverseWidth) = (_counts, _counts.Length - 1, _min, _inverseWidth);
         foreach (var value in values)
         {
-            counts[Math.Clamp((int)((value - min) * inverseWidth), 0, last)]++;
+            Add(value);
         }
     }
 
