@@ -16,7 +16,7 @@ namespace Workflows.Orchestrations.Datasets;
 /// <param name="StdDev">Exact population standard deviation (Welford).</param>
 /// <param name="Quantiles">
 /// Keys p01, p05, p25, p50, p75, p95, p99, linear interpolation between order statistics (NumPy's default).
-/// Exact up to the reservoir size (<see cref="ColumnProfile.ReservoirSize"/> values); beyond it, estimated from a seeded
+/// Exact up to the sample size (<see cref="ColumnProfile.SampleSize"/> values); beyond it, estimated from a seeded
 /// uniform sample of that size (rank error about 1/sqrt(size)).
 /// </param>
 /// <param name="Histogram">20 equal-width bins between min and max, exact counts.</param>
@@ -39,5 +39,5 @@ public sealed record ColumnProfile(
     int? Distinct = null)
 {
     /// <summary>Values kept per numeric column for quantiles (fewer for very wide files, see the inspector).</summary>
-    public const int ReservoirSize = 100_000;
+    public const int SampleSize = 100_000;
 }

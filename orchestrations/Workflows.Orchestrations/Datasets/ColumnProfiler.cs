@@ -5,24 +5,29 @@ namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
 /// The profiling of one column as if its type were <see cref="Type"/>: canonical text, exact histogram, bins on the
-/// previous version's edges (for PSI), range checks, category counts and allowed labels. The histogram's values wait
-/// in a <see cref="NumberSpill"/> until the column's min and max are known (<see cref="CreateHistogram"/>).
+/// previous version's edges (for PSI), range checks, category counts, allowed labels and quantiles. The numbers wait
+/// in a <see cref="NumberSpill"/> until the column's count, min and max are known (<see cref="CountSpilled"/>).
 /// </summary>
 internal sealed class ColumnProfiler
 {
     private const int MaxNumberLength = 32;
 
+    private readonly NumberSpill _spill;
     private readonly NumberSpillColumn? _numbers;
+    private readonly int _sampleSize;
     private readonly ValueRange? _range;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _allowed;
     private readonly HistogramCounter? _previousBins;
 
-    public ColumnProfiler(ColumnScan scan, ColumnType type, NumberSpill numbers, ValueRange? range, Histogram? previous, bool countCategories, IReadOnlyList<string>? allowedLabels)
+    public ColumnProfiler(
+        ColumnScan scan, ColumnType type, NumberSpill numbers, int sampleSize, ValueRange? range, Histogram? previous, bool countCategories, IReadOnlyList<string>? allowedLabels)
     {
         Scan = scan;
         Type = type;
         var numeric = type is ColumnType.Numeric or ColumnType.Integer;
+        _spill = numbers;
         _numbers = numeric ? numbers.Column(scan.Plan.Index, whole: type == ColumnType.Integer) : null;
+        _sampleSize = sampleSize;
         _previousBins = numeric && previous is { Edges.Count: > 1 } ? HistogramCounter.WithEdges(previous.Edges) : null;
         _range = numeric ? range : null;
         Categories = countCategories || !numeric ? new CategoryCounter() : null;
@@ -35,6 +40,9 @@ internal sealed class ColumnProfiler
 
     /// <summary>20 equal-width bins between the column's min and max, counted once the pass is over.</summary>
     public HistogramCounter? Histogram { get; private set; }
+
+    /// <summary>p01 … p99 of the column's numbers (see <see cref="UniformSample"/>), once the pass is over.</summary>
+    public IReadOnlyDictionary<string, double>? Quantiles { get; private set; }
 
     /// <summary>The values on the previous version's bins; null when there were none or the column has no numbers.</summary>
     public HistogramCounter? PreviousBins => Scan.Moments.Count > 0 ? _previousBins : null;
@@ -160,11 +168,27 @@ internal sealed class ColumnProfiler
         return true;
     }
 
-    /// <summary>The histogram's bins, once the column's min and max are known; the spilled values are counted into it next.</summary>
-    public void CreateHistogram()
+    /// <summary>
+    /// Once the pass is over: the histogram between the column's min and max and the quantiles of a uniform sample, from
+    /// the spilled numbers. Nothing for a column without numbers. Columns may be counted on different threads at once.
+    /// </summary>
+    public void CountSpilled(CancellationToken cancellationToken)
     {
         var moments = Scan.Moments;
-        Histogram = Type is ColumnType.Numeric or ColumnType.Integer && moments.Count > 0 ? HistogramCounter.Uniform(moments.Min, moments.Max) : null;
+        if (_numbers is null || moments.Count == 0)
+        {
+            return;
+        }
+
+        var histogram = HistogramCounter.Uniform(moments.Min, moments.Max);
+        var sample = new UniformSample(_sampleSize, _numbers.Count, seed: Scan.Plan.Index);
+        _spill.ReadBack(_numbers, values =>
+        {
+            histogram.AddAll(values);
+            sample.AddAll(values);
+        }, cancellationToken);
+        Histogram = histogram;
+        Quantiles = sample.Quantiles();
     }
 
     /// <summary>The checks of a number; its histogram value is spilled by the caller, as a double or a long.</summary>

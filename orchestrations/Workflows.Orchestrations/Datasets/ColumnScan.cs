@@ -4,7 +4,7 @@ using Workflows.Orchestrations.Pipelines;
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// The first pass over one column: nulls, type inference (or checks against the declared type), moments and a reservoir.
+/// The first pass over one column: nulls, type inference (or checks against the declared type) and moments.
 /// </summary>
 /// <remarks>
 /// Inference: Boolean when every value is true/false/yes/no/1/0 (any case) and at least one is a word — a column of
@@ -14,7 +14,7 @@ namespace Workflows.Orchestrations.Datasets;
 /// A column with no values at all is Categorical. Values are trimmed of spaces and tabs for parsing; an empty or
 /// blank value is null.
 /// </remarks>
-internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int seed)
+internal sealed class ColumnScan(ColumnPlan plan)
 {
     private bool _couldBeLong = true;
     private bool _couldBeDouble = true;
@@ -28,8 +28,6 @@ internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int see
     public long Values { get; private set; }
 
     public StreamingMoments Moments { get; } = new();
-
-    public ReservoirSample Reservoir { get; } = new(reservoirCapacity, seed);
 
     public RowFinding TypeMismatches { get; } = new();
 
@@ -106,7 +104,6 @@ internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int see
 
         Values++;
         Moments.Add(value);
-        Reservoir.Add(value);
         return true;
     }
 
@@ -157,7 +154,6 @@ internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int see
         else
         {
             Moments.Add(number.Value);
-            Reservoir.Add(number.Value);
         }
 
         return number;
@@ -175,7 +171,6 @@ internal sealed class ColumnScan(ColumnPlan plan, int reservoirCapacity, int see
                 if (double.IsFinite(number.Value))
                 {
                     Moments.Add(number.Value);
-                    Reservoir.Add(number.Value);
                 }
                 else
                 {

@@ -10,10 +10,6 @@ namespace Workflows.Orchestrations.Datasets;
 /// </summary>
 internal sealed class DatasetScan
 {
-    /// <summary>Reservoir values over all columns: 4 million doubles (32 MB) at most, 100,000 per column at most.</summary>
-    private const int ReservoirBudget = 4_000_000;
-    private const int MinReservoir = 1_000;
-
     /// <summary>The reader's buffers: the one being filled, the batch being scanned, the batch being written.</summary>
     private const int ReaderBuffers = 3;
 
@@ -112,8 +108,7 @@ internal sealed class DatasetScan
             return false;
         }
 
-        var reservoir = Math.Clamp(ReservoirBudget / plans.Length, MinReservoir, ColumnProfile.ReservoirSize);
-        Columns = plans.Select(plan => new ColumnScan(plan, reservoir, seed: plan.Index)).ToArray();
+        Columns = plans.Select(plan => new ColumnScan(plan)).ToArray();
         Batch = new RowBatch(Columns.Length);
         _freeBatch = new RowBatch(Columns.Length);
         return true;

@@ -4,10 +4,11 @@ using Microsoft.Win32.SafeHandles;
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// The values of the numeric columns, kept in a temporary file until each column's min and max are known, so that
-/// the single pass that finds them can still count exact histograms between them. Each column fills an 8 KB block
-/// (column, payload length, payload, in this process's byte order; see <see cref="NumberSpillColumn"/>) and appends
-/// it when full, so memory is 8 KB per column however large the file; the file is deleted when closed.
+/// The values of the numeric columns, kept in a temporary file until each column's count, min and max are known, so
+/// that the single pass that finds them can still count exact histograms between them and draw a uniform sample of
+/// known size (see <see cref="UniformSample"/>). Each column fills an 8 KB block (in this process's byte order; see
+/// <see cref="NumberSpillColumn"/>) and appends it when full, remembering where, so memory is 8 KB per column however
+/// large the file, and each column reads its own blocks back; the file is deleted when closed.
 /// </summary>
 /// <remarks>
 /// Writing and reading the file back is most of what the histograms cost, so whole-number columns, the common kind
@@ -17,7 +18,6 @@ namespace Workflows.Orchestrations.Datasets;
 internal sealed class NumberSpill : IDisposable
 {
     internal const int BlockBytes = 8 * 1024;
-    internal const int HeaderBytes = 2 * sizeof(int);
     internal const int MaxVarintBytes = 10;
 
     private readonly SafeFileHandle _file;
@@ -36,41 +36,35 @@ internal sealed class NumberSpill : IDisposable
     /// The writer of one column's values (<paramref name="whole"/>: as whole numbers, see the remarks). Writers of
     /// different columns may be used on different threads at once.
     /// </summary>
-    public NumberSpillColumn Column(int column, bool whole) => _columns[column] ??= new NumberSpillColumn(this, column, whole);
+    public NumberSpillColumn Column(int column, bool whole) => _columns[column] ??= new NumberSpillColumn(this, whole);
 
-    /// <summary>Adds every spilled value to its column's histogram (none for a null one), once all values are in.</summary>
-    public void CountInto(IReadOnlyList<HistogramCounter?> histograms, CancellationToken cancellationToken)
+    /// <summary>
+    /// Passes a column's values back in the order they were added, a block at a time, once all are in. Different
+    /// columns may be read back on different threads at once.
+    /// </summary>
+    public void ReadBack(NumberSpillColumn column, Action<ReadOnlySpan<double>> values, CancellationToken cancellationToken)
     {
-        foreach (var column in _columns)
-        {
-            column?.Flush();
-        }
-
-        using var stream = new FileStream(_file, FileAccess.Read, 1 << 20);
-        var payload = new byte[BlockBytes];
-        var wholes = new double[BlockBytes]; // a block's whole numbers, at least a byte each
-        Span<byte> header = stackalloc byte[HeaderBytes];
-        for (long offset = 0; offset < _length;)
+        column.Flush();
+        var block = new byte[BlockBytes];
+        var wholes = column.Whole ? new double[BlockBytes] : null; // a block's whole numbers, at least a byte each
+        foreach (var (offset, length) in column.Blocks)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            stream.ReadExactly(header);
-            var column = MemoryMarshal.Read<int>(header);
-            var bytes = payload.AsSpan(0, MemoryMarshal.Read<int>(header[sizeof(int)..]));
-            stream.ReadExactly(bytes);
-            offset += HeaderBytes + bytes.Length;
-            if (histograms[column] is not { } histogram)
+            var bytes = block.AsSpan(0, length);
+            for (var read = 0; read < length;)
             {
-                continue;
+                var got = RandomAccess.Read(_file, bytes[read..], offset + read);
+                read += got > 0 ? got : throw new EndOfStreamException("the spill file of numbers ended before its last block");
             }
 
-            histogram.AddAll(_columns[column]!.Whole ? wholes.AsSpan(0, DecodeWholes(bytes, wholes)) : MemoryMarshal.Cast<byte, double>(bytes));
+            values(wholes is null ? MemoryMarshal.Cast<byte, double>(bytes) : wholes.AsSpan(0, DecodeWholes(bytes, wholes)));
         }
     }
 
     public void Dispose() => _file.Dispose();
 
-    /// <summary>Appends a column's block: blocks of different columns go to disjoint ranges, so threads may write at once.</summary>
-    internal void Append(ReadOnlySpan<byte> block)
+    /// <summary>Appends a column's block and returns where it went: blocks go to disjoint ranges, so threads may write at once.</summary>
+    internal long Append(ReadOnlySpan<byte> block)
     {
         long offset;
         lock (_reserve)
@@ -80,6 +74,7 @@ internal sealed class NumberSpill : IDisposable
         }
 
         RandomAccess.Write(_file, block, offset);
+        return offset;
     }
 
     /// <summary>A block's zigzag varints as doubles (as their profiling converts the longs); returns how many.</summary>

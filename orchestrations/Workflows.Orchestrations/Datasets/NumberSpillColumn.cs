@@ -1,32 +1,27 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
-/// One column's values on their way into a <see cref="NumberSpill"/>: a block of its own (header, then payload),
-/// appended to the spill file when full. Whole-number columns are written as zigzag varints (see the spill's remarks),
+/// One column's values on their way into a <see cref="NumberSpill"/>: a block of its own, appended to the spill file
+/// when full, and where each went. Whole-number columns are written as zigzag varints (see the spill's remarks),
 /// others as doubles; a column is written one way only.
 /// </summary>
 /// <remarks>Used by one thread at a time: the thread scanning the column.</remarks>
-internal sealed class NumberSpillColumn
+internal sealed class NumberSpillColumn(NumberSpill spill, bool whole)
 {
-    private readonly NumberSpill _spill;
-    private readonly byte[] _block = new byte[NumberSpill.HeaderBytes + NumberSpill.BlockBytes];
+    private readonly byte[] _block = new byte[NumberSpill.BlockBytes];
+    private readonly List<(long Offset, int Length)> _blocks = [];
     private int _length;
 
-    public NumberSpillColumn(NumberSpill spill, int column, bool whole)
-    {
-        _spill = spill;
-        Index = column;
-        Whole = whole;
-        MemoryMarshal.Write(_block, in column);
-    }
-
-    public int Index { get; }
-
     /// <summary>Written as whole numbers (<see cref="AddWhole"/>).</summary>
-    public bool Whole { get; }
+    public bool Whole => whole;
+
+    /// <summary>Values added so far.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Where the column's blocks went, in order.</summary>
+    public IReadOnlyList<(long Offset, int Length)> Blocks => _blocks;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per number, in the scan's loop
     public void Add(double value)
@@ -36,8 +31,9 @@ internal sealed class NumberSpillColumn
             Flush();
         }
 
-        Unsafe.WriteUnaligned(ref _block[NumberSpill.HeaderBytes + _length], value);
+        Unsafe.WriteUnaligned(ref _block[_length], value);
         _length += sizeof(double);
+        Count++;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per number, in the scan's loop
@@ -49,7 +45,7 @@ internal sealed class NumberSpillColumn
         }
 
         var zigzag = (ulong)((value << 1) ^ (value >> 63));
-        var at = NumberSpill.HeaderBytes + _length;
+        var at = _length;
         var block = _block;
         while (zigzag >= 0x80)
         {
@@ -58,7 +54,8 @@ internal sealed class NumberSpillColumn
         }
 
         block[at++] = (byte)zigzag;
-        _length = at - NumberSpill.HeaderBytes;
+        _length = at;
+        Count++;
     }
 
     /// <summary>Appends the block's values to the spill file, if it holds any.</summary>
@@ -69,8 +66,7 @@ internal sealed class NumberSpillColumn
             return;
         }
 
-        MemoryMarshal.Write(_block.AsSpan(sizeof(int)), in _length);
-        _spill.Append(_block.AsSpan(0, NumberSpill.HeaderBytes + _length));
+        _blocks.Add((spill.Append(_block.AsSpan(0, _length)), _length));
         _length = 0;
     }
 }

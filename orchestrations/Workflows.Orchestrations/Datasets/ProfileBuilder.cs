@@ -10,7 +10,7 @@ internal static class ProfileBuilder
 
     public static DatasetProfile Profile(DatasetScan scan, DatasetProfiling profiling, DatasetDefinition dataset)
     {
-        // A column's quantiles sort its reservoir (up to 100,000 values): columns are summarised on every core.
+        // Categories are sorted for their most frequent values: columns are summarised on every core.
         var columns = profiling.Columns.AsParallel().AsOrdered().Select(Column).ToArray();
         var target = profiling.Columns.FirstOrDefault(c => c.Scan.Plan.Role == ColumnRole.Target);
         var classCounts = dataset.Task == ModelTask.Classification ? target?.Categories?.MostFrequent(CategoryCounter.MaxTracked) : null;
@@ -33,7 +33,7 @@ internal static class ProfileBuilder
             numeric ? moments.Max : null,
             numeric ? moments.Mean : null,
             numeric ? moments.StdDev : null,
-            numeric ? scan.Reservoir.Quantiles() : null,
+            numeric ? column.Quantiles : null,
             column.Histogram?.ToHistogram(),
             listed,
             categories is null ? 0 : scan.Values - listed!.Sum(c => c.Count),

@@ -4,8 +4,8 @@ namespace Workflows.Orchestrations.Datasets;
 
 /// <summary>
 /// A small seeded generator (xoshiro256**, its state spread from the seed by SplitMix64). <see cref="Random"/> with a
-/// seed keeps the slower generator of .NET Framework for compatibility; a reservoir draws a few of these per replaced
-/// value, millions per large file.
+/// seed keeps the slower generator of .NET Framework for compatibility; a sample draws one of these per value of a
+/// column, millions per large file.
 /// </summary>
 internal sealed class SeededRandom
 {
@@ -23,25 +23,8 @@ internal sealed class SeededRandom
         _s3 = SplitMix(ref mix);
     }
 
-    /// <summary>Uniform in (0, 1]: never 0, so its logarithm is finite.</summary>
-    public double NextPositiveDouble() => ((NextUInt64() >> 11) + 1) * (1.0 / (1UL << 53));
-
-    /// <summary>Uniform in [0, <paramref name="count"/>), without bias (Lemire's multiply and reject).</summary>
-    public int Next(int count)
-    {
-        var bound = (ulong)count;
-        var product = Math.BigMul(NextUInt64(), bound, out var low);
-        if (low < bound)
-        {
-            var threshold = (0 - bound) % bound;
-            while (low < threshold)
-            {
-                product = Math.BigMul(NextUInt64(), bound, out low);
-            }
-        }
-
-        return (int)product;
-    }
+    /// <summary>Uniform in [0, 1), in steps of 2^-53.</summary>
+    public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
     private ulong NextUInt64()
     {

@@ -66,9 +66,9 @@ public sealed class FusedScanTests : IDisposable
 
     private (Outcome Outcome, int FusedCells) Scan(string[] cells, ColumnType? declared, ColumnType profiledAs, bool fused)
     {
-        var scan = new ColumnScan(new ColumnPlan(0, "c", ColumnRole.Target, declared), 1_000, seed: 5);
+        var scan = new ColumnScan(new ColumnPlan(0, "c", ColumnRole.Target, declared));
         using var spill = new NumberSpill(_files.Root, 1);
-        var profiler = new ColumnProfiler(scan, profiledAs, spill, new ValueRange(-10_000, 10_000), previous: null, countCategories: true, allowedLabels: ["true", "w1", "5"]);
+        var profiler = new ColumnProfiler(scan, profiledAs, spill, sampleSize: 1_000, new ValueRange(-10_000, 10_000), previous: null, countCategories: true, allowedLabels: ["true", "w1", "5"]);
         var output = new CanonicalRowBuilder();
         var fusedCells = 0;
         var canonical = new StringBuilder();
@@ -87,13 +87,12 @@ public sealed class FusedScanTests : IDisposable
             canonical.Append(profiler.Add(field, parsed, i, i + 1, output) ? cells[i] : Encoding.UTF8.GetString(output.Written)).Append('|');
         }
 
-        profiler.CreateHistogram();
-        spill.CountInto([profiler.Histogram], TestContext.Current.CancellationToken);
+        profiler.CountSpilled(TestContext.Current.CancellationToken);
         var moments = scan.Moments;
         return (new Outcome(
             scan.Type, scan.Values, scan.Nulls.Count, scan.TypeMismatches.Count, scan.NonFinite.Count,
             $"{moments.Count} {moments.Min:R} {moments.Max:R} {moments.Mean:R} {moments.StdDev:R}",
-            string.Join(' ', scan.Reservoir.Quantiles()?.Select(q => $"{q.Key}={q.Value:R}") ?? []),
+            string.Join(' ', profiler.Quantiles?.Select(q => $"{q.Key}={q.Value:R}") ?? []),
             string.Join(' ', profiler.Histogram?.Counts ?? []),
             string.Join(' ', profiler.Categories?.MostFrequent(CategoryCounter.MaxReported).Select(c => $"{c.Value}={c.Count}") ?? []),
             profiler.OutOfRange.Count, profiler.DisallowedLabels.Count, canonical.ToString()), fusedCells);

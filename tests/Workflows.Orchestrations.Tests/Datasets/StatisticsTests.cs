@@ -70,7 +70,7 @@ public sealed class StatisticsTests : IDisposable
     }
 
     [Fact]
-    public async Task Quantiles_from_the_reservoir_are_close_on_large_columns()
+    public async Task Quantiles_from_the_sample_are_close_on_large_columns()
     {
         var rows = new StringBuilder("a,label\n");
         for (var i = 0; i < 300_000; i++)
