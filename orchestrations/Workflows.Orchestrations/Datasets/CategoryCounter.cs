@@ -39,7 +39,7 @@ internal sealed class CategoryCounter
         while (_slots[slot] != 0)
         {
             var index = _slots[slot] - 1;
-            if (_hashes[index] == hash && Value(index).SequenceEqual(utf8))
+            if (_hashes[index] == hash && (utf8.Length <= sizeof(ulong) ? Length(index) == utf8.Length : Value(index).SequenceEqual(utf8)))
             {
                 _counts[index]++;
                 return;
@@ -91,7 +91,8 @@ internal sealed class CategoryCounter
 
     /// <summary>
     /// Most category values are at most 8 bytes: their bytes packed into one word (exactly, for a given length) and
-    /// mixed, inline; longer ones take the row hash.
+    /// mixed, inline; longer ones take the row hash. The mixing is a bijection, so two values of at most 8 bytes and the
+    /// same length are equal exactly when their hashes are: <see cref="Add"/> compares no bytes for them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per categorical cell
     private static ulong HashOf(ReadOnlySpan<byte> utf8)
@@ -129,6 +130,8 @@ internal sealed class CategoryCounter
             _slots[FreeSlot(_slots, _hashes[i])] = i + 1;
         }
     }
+
+    private int Length(int index) => _ends[index] - (index == 0 ? 0 : _ends[index - 1]);
 
     private ReadOnlySpan<byte> Value(int index)
     {

@@ -6,9 +6,11 @@ namespace Workflows.Orchestrations.Datasets;
 /// <summary>
 /// The values of the numeric columns, kept in a temporary file until each column's count, min and max are known, so
 /// that the single pass that finds them can still count exact histograms between them and draw a uniform sample of
-/// known size (see <see cref="UniformSample"/>). Each column fills an 8 KB block (in this process's byte order; see
-/// <see cref="NumberSpillColumn"/>) and appends it when full, remembering where, so memory is 8 KB per column however
-/// large the file, and each column reads its own blocks back; the file is deleted when closed.
+/// known size (see <see cref="UniformSample"/>). Each column fills a 32 KB block (in this process's byte order; see
+/// <see cref="NumberSpillColumn"/>) and appends it when full, remembering where, so memory is 32 KB per column however
+/// large the file, and each column reads its own blocks back; the file is deleted when closed. Columns append from
+/// several threads and every write to the file takes its lock in the kernel, so blocks are large: 8 KB ones were 9%
+/// slower per inspection.
 /// </summary>
 /// <remarks>
 /// Writing and reading the file back is most of what the histograms cost, so whole-number columns, the common kind
@@ -17,7 +19,7 @@ namespace Workflows.Orchestrations.Datasets;
 /// </remarks>
 internal sealed class NumberSpill : IDisposable
 {
-    internal const int BlockBytes = 8 * 1024;
+    internal const int BlockBytes = 32 * 1024;
     internal const int MaxVarintBytes = 10;
 
     private readonly SafeFileHandle _file;

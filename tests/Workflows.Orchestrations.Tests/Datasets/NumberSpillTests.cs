@@ -14,8 +14,8 @@ public sealed class NumberSpillTests : IDisposable
     {
         var random = new Random(3);
         // Interleaved writes of two columns, many blocks each: each column still reads back only its own values.
-        long[] wholes = [.. Enumerable.Range(0, 5_000).Select(_ => random.NextInt64(-1_000_000, 1_000_000)), long.MinValue, long.MaxValue, 0, -1, 1L << 53];
-        double[] reals = [.. Enumerable.Range(0, 5_000).Select(_ => (random.NextDouble() - 0.5) * 1e6), -0.0, double.Epsilon, 1e300, double.MaxValue];
+        long[] wholes = [.. Enumerable.Range(0, 30_000).Select(_ => random.NextInt64(-1_000_000, 1_000_000)), long.MinValue, long.MaxValue, 0, -1, 1L << 53];
+        double[] reals = [.. Enumerable.Range(0, 30_000).Select(_ => (random.NextDouble() - 0.5) * 1e6), -0.0, double.Epsilon, 1e300, double.MaxValue];
         var wholesBack = new List<double>();
         var realsBack = new List<double>();
 
@@ -36,7 +36,7 @@ public sealed class NumberSpillTests : IDisposable
                 }
             }
 
-            Assert.True(wholeColumn.Blocks.Count + realColumn.Blocks.Count > 4, "the test needs several blocks per column");
+            Assert.True(wholeColumn.Blocks.Count > 1 && realColumn.Blocks.Count > 1, "the test needs several blocks per column");
             var token = TestContext.Current.CancellationToken;
             Parallel.Invoke(
                 () => spill.ReadBack(wholeColumn, values => wholesBack.AddRange(values.ToArray()), token),
