@@ -10,9 +10,15 @@ namespace Workflows.Orchestrations.Datasets;
 /// is written as <c>path.partial</c> and moved into place only by <see cref="CommitAsync"/>, so a failed or cancelled
 /// inspection never leaves a canonical file behind.
 /// </summary>
+/// <remarks>
+/// A file that passes is registered next, and registration flushes it to disk before publishing it. So the sink starts
+/// the disk writing every 16 MB as it goes (<see cref="FileWriteback"/>), while the inspection is busy with the CPU:
+/// the flush then waits for the last few megabytes, not for the whole file at once.
+/// </remarks>
 internal sealed class CanonicalSink : IAsyncDisposable
 {
     private const int ChunkSize = 1 << 20;
+    private const long WritebackBytes = 16 << 20;
 
     private readonly string _path;
     private readonly string _partialPath;
@@ -100,14 +106,23 @@ internal sealed class CanonicalSink : IAsyncDisposable
 
     private async Task ConsumeAsync(CancellationToken cancellationToken)
     {
-        var file = new FileStream(_partialPath, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+        // A new file rather than a truncated one: on ext4, closing a file truncated to empty (as FileMode.Create does,
+        // even to a new file) forces its whole delayed allocation at once, tens of milliseconds for a large file.
+        File.Delete(_partialPath);
+        var file = new FileStream(_partialPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
         await using var _ = file.ConfigureAwait(false);
+        long writebackStarted = 0;
         await foreach (var (chunk, length) in _chunks.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             _sha256.AppendData(chunk, 0, length);
             await file.WriteAsync(chunk.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             BytesWritten += length;
             ArrayPool<byte>.Shared.Return(chunk);
+            if (BytesWritten - writebackStarted >= WritebackBytes)
+            {
+                FileWriteback.Start(file.SafeFileHandle, writebackStarted, BytesWritten - writebackStarted);
+                writebackStarted = BytesWritten;
+            }
         }
     }
 }
