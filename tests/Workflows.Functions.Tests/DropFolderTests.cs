@@ -44,24 +44,28 @@ public sealed class DropFolderTests(PostgresFixture postgres)
     [Fact]
     public async Task A_file_still_being_written_waits_until_it_stops_changing_and_partial_names_are_ignored()
     {
-        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory());
+        // A settle time well above the writer's pauses: the other suites load both cores while this runs, and a writer
+        // stalled for longer than the settle time is, to any watcher, a writer that finished (it flaked at 300 ms).
+        await using var platform = await TestPlatform.StartAsync(postgres, TinyPipeline.Directory(), "--workflows:drop:settleTime", "00:00:01.500");
         using var cancel = TestTimeout.Start(TimeSpan.FromMinutes(1));
         var drop = platform.DropDirectory("tiny");
         Directory.CreateDirectory(drop);
         File.WriteAllText(Path.Combine(drop, "upload.csv.part"), TinyPipeline.Csv(1));
         var lines = TinyPipeline.Csv(2).Split('\n');
 
-        // Written a line every 100 ms, for longer than the settle time: never ingested half-written.
+        // Written a line every 100 ms for about 4 s, longer than the settle time: never ingested half-written. On a
+        // thread of its own, so that a busy thread pool cannot stretch its pauses.
         var path = Path.Combine(drop, "slow.csv");
-        await using (var writer = new StreamWriter(path))
+        await Task.Factory.StartNew(() =>
         {
+            using var writer = new StreamWriter(path);
             foreach (var line in lines)
             {
-                await writer.WriteAsync(line + "\n");
-                await writer.FlushAsync(cancel.Token);
-                await Task.Delay(100, cancel.Token);
+                writer.Write(line + "\n");
+                writer.Flush();
+                Thread.Sleep(100);
             }
-        }
+        }, cancel.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var done = await platform.WaitForIngestionAsync(i => i.Source.EndsWith("slow.csv", StringComparison.Ordinal), cancel.Token);
         await Task.Delay(TimeSpan.FromSeconds(1), cancel.Token);
