@@ -6,10 +6,10 @@ namespace Workflows.Orchestrations.Datasets;
 /// Inspects a CSV file in one streaming pass with bounded memory: structure, encoding, header, types, nulls and
 /// moments; and, as the types found so far, canonical form and its SHA-256, histograms, categories, duplicates,
 /// ranges, labels and drift. When a column's type changes after the first buffer of rows, a second pass redoes the
-/// latter with the final types. Memory is the read buffer, the per-column quantile samples (32 MB at most), category tables
-/// (10,000 values per column) and the duplicate-row hashes of a million rows at most (16 MB; larger files spill them
-/// to temporary files beside the canonical output, see <see cref="DuplicateRows"/>, as they do the numbers awaiting
-/// their histograms, see <see cref="NumberSpill"/>).
+/// latter with the final types. Memory is the read buffer, the per-column quantile samples (32 MB at most), category
+/// tables (10,000 values per column) and the duplicate-row hashes of a million rows at most (16 MB; larger files spill
+/// them to temporary files beside the canonical output, see <see cref="DuplicateRows"/>, as they do the numbers
+/// awaiting their histograms and samples, see <see cref="NumberSpill"/>).
 /// </summary>
 public static class DatasetInspector
 {
