@@ -12,7 +12,6 @@ internal sealed class ColumnProfiler
 {
     private const int MaxNumberLength = 32;
 
-    private readonly NumberSpill _spill;
     private readonly NumberSpillColumn? _numbers;
     private readonly int _sampleSize;
     private readonly ValueRange? _range;
@@ -25,7 +24,6 @@ internal sealed class ColumnProfiler
         Scan = scan;
         Type = type;
         var numeric = type is ColumnType.Numeric or ColumnType.Integer;
-        _spill = numbers;
         _numbers = numeric ? numbers.Column(scan.Plan.Index, whole: type == ColumnType.Integer) : null;
         _sampleSize = sampleSize;
         _previousBins = numeric && previous is { Edges.Count: > 1 } ? HistogramCounter.WithEdges(previous.Edges) : null;
@@ -182,7 +180,7 @@ internal sealed class ColumnProfiler
 
         var histogram = HistogramCounter.Uniform(moments.Min, moments.Max);
         var sample = new UniformSample(_sampleSize, _numbers.Count, seed: Scan.Plan.Index);
-        _spill.ReadBack(_numbers, values =>
+        _numbers.ReadBack(values =>
         {
             histogram.AddAll(values);
             sample.AddAll(values);

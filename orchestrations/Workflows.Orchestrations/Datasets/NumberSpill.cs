@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Workflows.Orchestrations.Datasets;
@@ -40,29 +39,6 @@ internal sealed class NumberSpill : IDisposable
     /// </summary>
     public NumberSpillColumn Column(int column, bool whole) => _columns[column] ??= new NumberSpillColumn(this, whole);
 
-    /// <summary>
-    /// Passes a column's values back in the order they were added, a block at a time, once all are in. Different
-    /// columns may be read back on different threads at once.
-    /// </summary>
-    public void ReadBack(NumberSpillColumn column, Action<ReadOnlySpan<double>> values, CancellationToken cancellationToken)
-    {
-        column.Flush();
-        var block = new byte[BlockBytes];
-        var wholes = column.Whole ? new double[BlockBytes] : null; // a block's whole numbers, at least a byte each
-        foreach (var (offset, length) in column.Blocks)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var bytes = block.AsSpan(0, length);
-            for (var read = 0; read < length;)
-            {
-                var got = RandomAccess.Read(_file, bytes[read..], offset + read);
-                read += got > 0 ? got : throw new EndOfStreamException("the spill file of numbers ended before its last block");
-            }
-
-            values(wholes is null ? MemoryMarshal.Cast<byte, double>(bytes) : wholes.AsSpan(0, DecodeWholes(bytes, wholes)));
-        }
-    }
-
     public void Dispose() => _file.Dispose();
 
     /// <summary>Appends a column's block and returns where it went: blocks go to disjoint ranges, so threads may write at once.</summary>
@@ -79,26 +55,13 @@ internal sealed class NumberSpill : IDisposable
         return offset;
     }
 
-    /// <summary>A block's zigzag varints as doubles (as their profiling converts the longs); returns how many.</summary>
-    private static int DecodeWholes(ReadOnlySpan<byte> bytes, double[] values)
+    /// <summary>Reads a block back whole from where <see cref="Append"/> put it; blocks may be read on different threads at once.</summary>
+    internal void Read(long offset, Span<byte> block)
     {
-        var count = 0;
-        for (var at = 0; at < bytes.Length;)
+        for (var read = 0; read < block.Length;)
         {
-            ulong zigzag = 0;
-            for (var shift = 0; ; shift += 7)
-            {
-                var b = bytes[at++];
-                zigzag |= (ulong)(b & 0x7F) << shift;
-                if (b < 0x80)
-                {
-                    break;
-                }
-            }
-
-            values[count++] = (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
+            var got = RandomAccess.Read(_file, block[read..], offset + read);
+            read += got > 0 ? got : throw new EndOfStreamException("the spill file of numbers ended before its last block");
         }
-
-        return count;
     }
 }

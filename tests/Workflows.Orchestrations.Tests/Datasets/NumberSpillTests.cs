@@ -39,8 +39,8 @@ public sealed class NumberSpillTests : IDisposable
             Assert.True(wholeColumn.Blocks.Count > 1 && realColumn.Blocks.Count > 1, "the test needs several blocks per column");
             var token = TestContext.Current.CancellationToken;
             Parallel.Invoke(
-                () => spill.ReadBack(wholeColumn, values => wholesBack.AddRange(values.ToArray()), token),
-                () => spill.ReadBack(realColumn, values => realsBack.AddRange(values.ToArray()), token));
+                () => wholeColumn.ReadBack(values => wholesBack.AddRange(values.ToArray()), token),
+                () => realColumn.ReadBack(values => realsBack.AddRange(values.ToArray()), token));
             Assert.Equal(wholes.Length, wholeColumn.Count);
             Assert.Equal(reals.Length, realColumn.Count);
         }
